@@ -1,0 +1,63 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    """BHIMA stock settings, one set per company (BHIMA's ``stock_setting``)."""
+
+    _inherit = "res.company"
+
+    bhima_month_average_consumption = fields.Integer(
+        string="Months of Average Consumption",
+        default=6,
+        help="Number of months the average monthly consumption is computed on.",
+    )
+    bhima_average_consumption_algo = fields.Selection(
+        [
+            ("algo_def", "Default: consumption over days in stock"),
+            ("algo_msh", "MSH: consumption over months not out of stock"),
+        ],
+        string="Average Consumption Algorithm",
+        default="algo_msh",
+        required=True,
+    )
+    bhima_min_delay = fields.Float(
+        string="Minimum Lead Time (months)",
+        default=1.0,
+        help="Lower bound of an article's lead time in the security stock.",
+    )
+    bhima_default_purchase_interval = fields.Float(
+        string="Default Purchase Interval (months)",
+        default=0.0,
+        help="Purchase interval used when the article and the depot have a smaller one.",
+    )
+    bhima_default_min_months_security_stock = fields.Float(
+        string="Default Minimum Months of Security Stock",
+        default=2.0,
+        help="Proposed on new depots: the minimum stock is this many times the security stock.",
+    )
+    bhima_strict_depot_permission = fields.Boolean(
+        string="Strict Depot Permission",
+        help="Registers, reports and lists only show the depots a user manages or supervises.",
+    )
+    bhima_strict_depot_distribution = fields.Boolean(
+        string="Strict Depot Distribution",
+        help="A depot may only send stock to the depots listed on it.",
+    )
+    bhima_supplier_credit = fields.Boolean(
+        string="Supplier Credit",
+        help="Entries from purchase credit the supplier's payable account instead "
+        "of the group's expense account.",
+    )
+    bhima_expired_stock_out = fields.Boolean(
+        string="Expired Stock Counts as Stock-out",
+        help="Expired quantities are left out when computing the stock status.",
+    )
+
+    _bhima_settings_positive = models.Constraint(
+        "CHECK(bhima_month_average_consumption > 0"
+        " AND bhima_min_delay >= 0"
+        " AND bhima_default_purchase_interval >= 0"
+        " AND bhima_default_min_months_security_stock > 0)",
+        "The months of average consumption and of security stock must be positive; "
+        "the lead time and purchase interval cannot be negative.",
+    )

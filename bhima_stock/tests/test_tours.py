@@ -1,0 +1,20 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import BhimaStockCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTours(BhimaStockCommon, HttpCase):
+    def test_add_an_inventory_from_the_register(self):
+        self.stock_manager.write({"login": "tour_manager", "password": "tour_manager"})
+        self.start_tour(
+            "/odoo/action-bhima_stock.product_template_action_bhima_register",
+            "bhima_stock_add_inventory",
+            login="tour_manager",
+        )
+        article = self.env["product.template"].search([("default_code", "=", "TOUR-001")])
+        self.assertEqual(article.name, "Tour Quinine 300 mg")
+        self.assertEqual(article.categ_id, self.group_medicines)
+        self.assertEqual(article.uom_id, self.unit_vial)
+        self.assertEqual(article.bhima_type_id, self.type_article)
+        self.assertTrue(article.is_storable)
