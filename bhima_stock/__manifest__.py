@@ -11,6 +11,7 @@
     "data": [
         "security/bhima_stock_security.xml",
         "security/ir.model.access.csv",
+        "security/bhima_stock_rules.xml",
         "data/bhima_inventory_type_data.xml",
         "data/uom_uom_data.xml",
         "views/bhima_inventory_type_views.xml",
@@ -18,6 +19,8 @@
         "views/uom_uom_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/bhima_stock_menus.xml",
     ],
     "demo": [

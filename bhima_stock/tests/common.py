@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -74,3 +77,78 @@ class BhimaStockCommon(TransactionCase):
                 **values,
             }
         )
+
+
+class BhimaDepotCommon(BhimaStockCommon):
+    """Two depots with their managers and supervisors, an article with lots."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Warehouse = cls.env["stock.warehouse"]
+        cls.depot_a = Warehouse.create({"name": "Test Central Pharmacy", "code": "TPC"})
+        cls.depot_b = Warehouse.create({"name": "Test Ward", "code": "TWD"})
+        cls.pharmacist = new_test_user(
+            cls.env, "pharmacist", groups="bhima_stock.bhima_stock_group_user", name="Pharmacist"
+        )
+        cls.nurse = new_test_user(
+            cls.env, "nurse", groups="bhima_stock.bhima_stock_group_user", name="Nurse"
+        )
+        cls.depot_a.bhima_manager_ids = cls.pharmacist
+        cls.depot_b.bhima_manager_ids = cls.nurse
+        cls.depot_b.bhima_supervisor_ids = cls.pharmacist
+        cls.outsider = new_test_user(
+            cls.env, "outsider", groups="bhima_stock.bhima_stock_group_user", name="Outsider"
+        )
+        cls.article = cls._create_article("Test Amoxicillin 500 mg", default_code="TAMX")
+        cls.product = cls.article.product_variant_id
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+
+    @classmethod
+    def _lot(cls, name, product=None, expiration=None):
+        """A lot expiring in a year unless told otherwise."""
+        return cls.env["stock.lot"].create(
+            {
+                "name": name,
+                "product_id": (product or cls.product).id,
+                "expiration_date": expiration or fields.Datetime.now() + timedelta(days=365),
+            }
+        )
+
+    @classmethod
+    def _move(cls, product, quantity, source, destination, lot=None, env=None):
+        """A real stock move, validated (as superuser unless env is given)."""
+        env = env or cls.env
+        move = env["stock.move"].create(
+            {
+                "product_id": product.id,
+                "product_uom_qty": quantity,
+                "product_uom": product.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+        )
+        move._action_confirm()
+        move._action_assign()
+        move.move_line_ids.unlink()
+        move.write(
+            {
+                "move_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "quantity": quantity,
+                            "lot_id": lot.id if lot else False,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        },
+                    )
+                ],
+                "picked": True,
+            }
+        )
+        move._action_done()
+        return move

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import BhimaStockCommon
+from .common import BhimaDepotCommon, BhimaStockCommon
 
 
 @tagged("post_install", "-at_install")
@@ -18,3 +18,14 @@ class TestTours(BhimaStockCommon, HttpCase):
         self.assertEqual(article.uom_id, self.unit_vial)
         self.assertEqual(article.bhima_type_id, self.type_article)
         self.assertTrue(article.is_storable)
+
+
+@tagged("post_install", "-at_install")
+class TestDepotTours(BhimaDepotCommon, HttpCase):
+    def test_restricted_user_sees_only_their_depots(self):
+        self.company.bhima_strict_depot_permission = True
+        self.start_tour(
+            "/odoo/action-bhima_stock.stock_warehouse_action_bhima",
+            "bhima_stock_restricted_depot_list",
+            login="nurse",
+        )

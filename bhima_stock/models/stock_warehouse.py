@@ -1,0 +1,202 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# Movement kinds a depot may allow, and the field that allows each of them.
+MOVEMENT_KIND_FIELDS = {
+    "entry_purchase": "bhima_allow_entry_purchase",
+    "entry_donation": "bhima_allow_entry_donation",
+    "entry_integration": "bhima_allow_entry_integration",
+    "entry_transfer": "bhima_allow_entry_transfer",
+    "exit_patient": "bhima_allow_exit_patient",
+    "exit_service": "bhima_allow_exit_service",
+    "exit_transfer": "bhima_allow_exit_transfer",
+    "exit_loss": "bhima_allow_exit_loss",
+}
+
+
+class StockWarehouse(models.Model):
+    """A BHIMA depot is an Odoo warehouse: sales, purchases, the point of sale and
+    transfers already work per warehouse, and its stock location holds the quants."""
+
+    _inherit = "stock.warehouse"
+
+    bhima_description = fields.Text(string="Description")
+    bhima_parent_id = fields.Many2one(
+        "stock.warehouse",
+        string="Parent Depot",
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        help="Groups depots; the managers and supervisors of a depot also manage "
+        "and supervise its sub-depots.",
+    )
+    bhima_child_ids = fields.One2many("stock.warehouse", "bhima_parent_id", string="Sub-depots")
+    bhima_is_warehouse = fields.Boolean(
+        string="Is a Warehouse",
+        help="A warehouse supplies other depots: its transfers out count as consumption.",
+    )
+    bhima_allow_entry_purchase = fields.Boolean(string="Entry from Purchase", default=True)
+    bhima_allow_entry_donation = fields.Boolean(string="Entry from Donation", default=True)
+    bhima_allow_entry_integration = fields.Boolean(string="Entry from Integration", default=True)
+    bhima_allow_entry_transfer = fields.Boolean(string="Entry from Another Depot", default=True)
+    bhima_allow_exit_patient = fields.Boolean(string="Exit to Patient", default=True)
+    bhima_allow_exit_service = fields.Boolean(string="Exit to Service", default=True)
+    bhima_allow_exit_transfer = fields.Boolean(string="Exit to Another Depot", default=True)
+    bhima_allow_exit_loss = fields.Boolean(string="Exit to Loss", default=True)
+    bhima_min_months_security_stock = fields.Float(
+        string="Minimum Months of Security Stock",
+        default=lambda self: self.env.company.bhima_default_min_months_security_stock,
+        help="The minimum stock of an article in this depot is its security stock "
+        "times this number.",
+    )
+    bhima_default_purchase_interval = fields.Float(
+        string="Default Purchase Interval (months)",
+        help="Months between two purchases for this depot; used for the maximum stock.",
+    )
+    bhima_allow_negative_stock = fields.Boolean(
+        string="Allow Negative Stock",
+        help="Exits may take more than the stock of a lot in this depot.",
+    )
+    bhima_manager_ids = fields.Many2many(
+        "res.users",
+        "bhima_depot_manager_rel",
+        "warehouse_id",
+        "user_id",
+        string="Managers",
+        help="Users who move stock in this depot (and its sub-depots).",
+    )
+    bhima_supervisor_ids = fields.Many2many(
+        "res.users",
+        "bhima_depot_supervisor_rel",
+        "warehouse_id",
+        "user_id",
+        string="Supervisors",
+        help="Users who see the stock of this depot (and its sub-depots) without moving it.",
+    )
+    bhima_distribution_depot_ids = fields.Many2many(
+        "stock.warehouse",
+        "bhima_depot_distribution_rel",
+        "warehouse_id",
+        "dest_warehouse_id",
+        string="Distribution Depots",
+        check_company=True,
+        help="With strict depot distribution, the only depots this depot may send stock to.",
+    )
+    # Effective permissions, own and inherited from the parent depots: what the
+    # record rules read (security/bhima_stock_rules.xml).
+    bhima_manager_all_ids = fields.Many2many(
+        "res.users",
+        "bhima_depot_manager_all_rel",
+        "warehouse_id",
+        "user_id",
+        string="All Managers",
+        compute="_compute_bhima_access",
+        store=True,
+        recursive=True,
+    )
+    bhima_viewer_all_ids = fields.Many2many(
+        "res.users",
+        "bhima_depot_viewer_all_rel",
+        "warehouse_id",
+        "user_id",
+        string="All Managers and Supervisors",
+        compute="_compute_bhima_access",
+        store=True,
+        recursive=True,
+    )
+
+    _bhima_min_months_positive = models.Constraint(
+        "CHECK(bhima_min_months_security_stock > 0)",
+        "The minimum months of security stock of a depot must be greater than zero.",
+    )
+    _bhima_purchase_interval_positive = models.Constraint(
+        "CHECK(bhima_default_purchase_interval >= 0)",
+        "The purchase interval of a depot cannot be negative.",
+    )
+
+    @api.depends(
+        "bhima_manager_ids",
+        "bhima_supervisor_ids",
+        "bhima_parent_id.bhima_manager_all_ids",
+        "bhima_parent_id.bhima_viewer_all_ids",
+    )
+    def _compute_bhima_access(self):
+        for depot in self:
+            managers = depot.bhima_manager_ids | depot.bhima_parent_id.bhima_manager_all_ids
+            depot.bhima_manager_all_ids = managers
+            depot.bhima_viewer_all_ids = (
+                managers | depot.bhima_supervisor_ids | depot.bhima_parent_id.bhima_viewer_all_ids
+            )
+
+    @api.constrains("bhima_parent_id")
+    def _check_bhima_parent(self):
+        if self._has_cycle("bhima_parent_id"):
+            raise ValidationError(self.env._("A depot cannot be its own parent depot."))
+
+    # ------------------------------------------------------------------
+    # Permission checks used by every stock movement
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _bhima_user_is_unrestricted(self):
+        return self.env.su or self.env.user.has_group("bhima_stock.bhima_stock_group_manager")
+
+    def _bhima_check_user_can_move(self):
+        """Raise unless the current user manages every depot of ``self``."""
+        if self._bhima_user_is_unrestricted():
+            return
+        user = self.env.user
+        for depot in self.sudo():
+            if user not in depot.bhima_manager_all_ids:
+                raise AccessError(
+                    self.env._(
+                        "You are not allowed to move stock in the depot %(depot)s: "
+                        "ask a stock manager to make you one of its managers.",
+                        depot=depot.display_name,
+                    )
+                )
+
+    def _bhima_check_open(self):
+        """Archived depots refuse movements."""
+        closed = self.sudo().filtered(lambda d: not d.active)
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The depot %(depot)s is archived: it accepts no stock movement.",
+                    depot=closed[0].display_name,
+                )
+            )
+
+    def _bhima_check_allows(self, kind):
+        """Raise unless every depot of ``self`` allows the movement ``kind``
+        (a key of MOVEMENT_KIND_FIELDS)."""
+        field = MOVEMENT_KIND_FIELDS[kind]
+        refused = self.sudo().filtered(lambda d: not d[field])
+        if refused:
+            raise UserError(
+                self.env._(
+                    "The depot %(depot)s does not allow movements of the type %(kind)s.",
+                    depot=refused[0].display_name,
+                    kind=self._fields[field].get_description(self.env)["string"],
+                )
+            )
+
+    def _bhima_check_distribution(self, destination):
+        """With strict depot distribution, ``self`` may only send stock to its
+        distribution depots."""
+        self.ensure_one()
+        depot = self.sudo()
+        if (
+            depot.company_id.bhima_strict_depot_distribution
+            and destination
+            and destination != depot
+            and destination not in depot.bhima_distribution_depot_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "The depot %(depot)s may not send stock to the depot %(destination)s "
+                    "(strict depot distribution).",
+                    depot=depot.display_name,
+                    destination=destination.display_name,
+                )
+            )
