@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -61,3 +61,16 @@ class ResCompany(models.Model):
         "The months of average consumption and of security stock must be positive; "
         "the lead time and purchase interval cannot be negative.",
     )
+
+    @api.model
+    def _bhima_activate_transit_locations(self):
+        """Transfers between depots go through each company's transit location,
+        which Odoo creates archived: activate it so stock in transit shows."""
+        companies = self.sudo().search([("internal_transit_location_id", "!=", False)])
+        transits = companies.internal_transit_location_id.with_context(active_test=False)
+        transits.filtered(lambda location: not location.active).active = True
+
+    def _create_transit_location(self):
+        result = super()._create_transit_location()
+        self._bhima_activate_transit_locations()
+        return result

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # Movement kinds a depot may allow, and the field that allows each of them.
 MOVEMENT_KIND_FIELDS = {
@@ -200,3 +201,51 @@ class StockWarehouse(models.Model):
                     destination=destination.display_name,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Stock of a depot at a date
+    # ------------------------------------------------------------------
+
+    def _bhima_lot_balances(self, product_ids, lot_ids, date):
+        """Stock of the depot per (product id, lot id or None), from the done
+        move lines: ``{key: (balance at date, lowest balance after date or None)}``.
+        One query; the lowest later balance tells whether a back-dated exit would
+        make a later balance negative."""
+        self.ensure_one()
+        if not product_ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH deltas AS (
+                    SELECT sml.product_id, sml.lot_id, sml.date,
+                           SUM(CASE WHEN dest.warehouse_id = %(depot)s AND dest.usage = 'internal'
+                                    THEN sml.quantity_product_uom ELSE 0 END
+                             - CASE WHEN src.warehouse_id = %(depot)s AND src.usage = 'internal'
+                                    THEN sml.quantity_product_uom ELSE 0 END) AS delta
+                      FROM stock_move_line sml
+                      JOIN stock_location src ON src.id = sml.location_id
+                      JOIN stock_location dest ON dest.id = sml.location_dest_id
+                     WHERE sml.state = 'done'
+                       AND sml.product_id = ANY(%(products)s)
+                       AND (sml.lot_id = ANY(%(lots)s) OR sml.lot_id IS NULL)
+                       AND (src.warehouse_id = %(depot)s OR dest.warehouse_id = %(depot)s)
+                  GROUP BY sml.product_id, sml.lot_id, sml.date
+                ), running AS (
+                    SELECT product_id, lot_id, date,
+                           SUM(delta) OVER (PARTITION BY product_id, lot_id ORDER BY date) AS balance
+                      FROM deltas
+                )
+                SELECT product_id, lot_id,
+                       COALESCE((ARRAY_AGG(balance ORDER BY date DESC) FILTER (WHERE date <= %(date)s))[1], 0),
+                       MIN(balance) FILTER (WHERE date > %(date)s)
+                  FROM running
+              GROUP BY product_id, lot_id
+                """,
+                depot=self.id,
+                products=list(product_ids),
+                lots=list(lot_ids),
+                date=date,
+            )
+        )
+        return {(product, lot): (at_date, lowest) for product, lot, at_date, lowest in rows}

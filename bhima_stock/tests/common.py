@@ -152,3 +152,92 @@ class BhimaDepotCommon(BhimaStockCommon):
         )
         move._action_done()
         return move
+
+
+class BhimaMovementCommon(BhimaDepotCommon):
+    """Helpers to create and validate BHIMA movement documents."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.supplier = cls.env["res.partner"].create({"name": "Test Supplier (CAMEBU)"})
+        cls.donor = cls.env["res.partner"].create({"name": "Test Donor"})
+        cls.patient = cls.env["res.partner"].create({"name": "Test Patient"})
+        cls.service = cls.env["bhima.stock.service"].create(
+            {"name": "Test Surgery", "code": "SURG"}
+        )
+        cls.group_fifo = cls.env["product.category"].create(
+            {
+                "name": "Test supplies (FIFO)",
+                "bhima_code": "TSUP",
+                "property_cost_method": "fifo",
+                "property_valuation": "real_time",
+                "property_stock_valuation_account_id": cls.account_stock.id,
+                "property_account_expense_categ_id": cls.account_expense.id,
+                "property_account_income_categ_id": cls.account_income.id,
+            }
+        )
+
+    @classmethod
+    def _flux(cls, code):
+        return cls.env.ref(f"bhima_stock.flux_{code}")
+
+    @classmethod
+    def _movement(cls, code, depot, lines, env=None, validate=True, **values):
+        """A BHIMA movement of flux ``code`` in ``depot``; ``lines`` are dicts
+        with product, lot (record) or lot_name, quantity, unit_cost..."""
+        env = env or cls.env
+        line_values = []
+        for line in lines:
+            line = dict(line)
+            for key in ("product", "lot"):
+                if key in line:
+                    line[f"{key}_id"] = line.pop(key).id
+            line.setdefault("product_id", cls.product.id)
+            line_values.append((0, 0, line))
+        movement = env["bhima.stock.movement"].create(
+            {"flux_id": cls._flux(code).id, "depot_id": depot.id, "line_ids": line_values, **values}
+        )
+        if validate:
+            movement.action_validate()
+        return movement
+
+    @classmethod
+    def _purchase(
+        cls, depot, lot_name, quantity, unit_cost, product=None, expiration=None, **values
+    ):
+        expiration = expiration or fields.Date.today() + timedelta(days=365)
+        return cls._movement(
+            1,
+            depot,
+            [
+                {
+                    "product_id": (product or cls.product).id,
+                    "lot_name": lot_name,
+                    "expiration_date": expiration,
+                    "quantity": quantity,
+                    "unit_cost": unit_cost,
+                }
+            ],
+            partner_id=cls.supplier.id,
+            **values,
+        )
+
+    def _stock(self, depot, product=None, lot=None):
+        """Quantity on hand in a depot (optionally for one lot)."""
+        domain = [
+            ("product_id", "=", (product or self.product).id),
+            ("location_id", "child_of", depot.view_location_id.id),
+            ("location_id.usage", "=", "internal"),
+        ]
+        if lot:
+            domain.append(("lot_id", "=", lot.id))
+        return sum(self.env["stock.quant"].search(domain).mapped("quantity"))
+
+    def _account_lines(self, movement):
+        """{account: balance} of the journal entries posted for a movement."""
+        lines = movement.move_ids.account_move_id.line_ids
+        result = {}
+        for line in lines:
+            result[line.account_id] = result.get(line.account_id, 0.0) + line.balance
+        return result

@@ -1,0 +1,648 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+LOSS_REASONS = [
+    ("expired", "Expired"),
+    ("broken", "Broken"),
+    ("defective", "Defective"),
+    ("lost", "Lost"),
+    ("other", "Other"),
+]
+
+
+class BhimaStockMovement(models.Model):
+    """One BHIMA stock operation (an entry, an exit, a transfer, an adjustment):
+    a header and its lines. Validating it creates one real ``stock.move`` per
+    line, so that quants, valuation, accounting and reports come from Odoo."""
+
+    _name = "bhima.stock.movement"
+    _description = "BHIMA Stock Movement"
+    _inherit = ["mail.thread", "bhima.depot.guard.mixin"]
+    _order = "date desc, id desc"
+    _bhima_location_fields = ()
+    _bhima_depot_fields = ("depot_id",)
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", default="/", readonly=True, copy=False, index=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    flux_id = fields.Many2one(
+        "bhima.stock.flux", string="Flux", required=True, index=True, tracking=True
+    )
+    flux_code = fields.Integer(related="flux_id.code")
+    direction = fields.Selection(
+        [("entry", "Entry"), ("exit", "Exit")],
+        compute="_compute_direction",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    counterpart = fields.Selection(related="flux_id.counterpart", string="Counterpart Role")
+    date = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    depot_id = fields.Many2one(
+        "stock.warehouse",
+        string="Depot",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="The depot the stock leaves (exits) or enters (entries).",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Counterpart",
+        index="btree_not_null",
+        help="The supplier, the donor or the patient.",
+    )
+    service_id = fields.Many2one("bhima.stock.service", string="Service", check_company=True)
+    dest_depot_id = fields.Many2one(
+        "stock.warehouse",
+        string="Destination Depot",
+        check_company=True,
+        help="For an exit to another depot: the depot that will receive the stock.",
+    )
+    transfer_origin_id = fields.Many2one(
+        "bhima.stock.movement",
+        string="Transfer",
+        index="btree_not_null",
+        copy=False,
+        domain="[('flux_code', '=', 8), ('state', '=', 'done'), ('dest_depot_id', '=', depot_id)]",
+        help="For an entry from another depot: the exit this entry receives.",
+    )
+    reception_ids = fields.One2many(
+        "bhima.stock.movement", "transfer_origin_id", string="Receptions"
+    )
+    transfer_state = fields.Selection(
+        [
+            ("in_transit", "In transit"),
+            ("partial", "Partially received"),
+            ("received", "Received"),
+            ("lost", "Closed with losses"),
+        ],
+        compute="_compute_transfer_state",
+        store=True,
+    )
+    from_transit = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The stock leaves the transit location: what a closed transfer lost on the way.",
+    )
+    loss_reason = fields.Selection(LOSS_REASONS, tracking=True)
+    description = fields.Text(string="Comment")
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Patient Invoice",
+        index="btree_not_null",
+        copy=False,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+        help="For an exit to a patient: the invoice whose consumable articles leave the depot.",
+    )
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
+    line_ids = fields.One2many(
+        "bhima.stock.movement.line", "movement_id", string="Lines", copy=True
+    )
+    move_ids = fields.One2many(
+        "stock.move", "bhima_movement_id", string="Stock Moves", readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    value_total = fields.Monetary(string="Value", compute="_compute_value_total")
+
+    @api.depends("flux_id")
+    def _compute_direction(self):
+        for movement in self:
+            if movement.flux_id.direction in ("entry", "exit"):
+                movement.direction = movement.flux_id.direction
+            elif not movement.direction:
+                movement.direction = "entry"
+
+    @api.depends("move_ids.value", "move_ids.state")
+    def _compute_value_total(self):
+        for movement in self:
+            movement.value_total = sum(
+                movement.move_ids.filtered(lambda m: m.state == "done").mapped("value")
+            )
+
+    @api.depends(
+        "state",
+        "flux_id",
+        "reception_ids.state",
+        "line_ids.quantity",
+        "reception_ids.line_ids.quantity",
+    )
+    def _compute_transfer_state(self):
+        for movement in self:
+            if movement.flux_id.code != 8 or movement.state != "done":
+                movement.transfer_state = False
+                continue
+            sent = sum(movement.line_ids.mapped("quantity"))
+            left = sum(movement._bhima_transfer_remaining().values())
+            if left > 0:
+                movement.transfer_state = "in_transit" if left >= sent else "partial"
+            elif movement.reception_ids.filtered(lambda r: r.state == "done" and r.from_transit):
+                movement.transfer_state = "lost"
+            else:
+                movement.transfer_state = "received"
+
+    # ------------------------------------------------------------------
+    # Onchanges and helpers for the form
+    # ------------------------------------------------------------------
+
+    @api.onchange("transfer_origin_id")
+    def _onchange_transfer_origin_id(self):
+        if self.transfer_origin_id:
+            self.depot_id = self.transfer_origin_id.dest_depot_id
+            self.line_ids = [(5, 0, 0)] + [
+                (0, 0, values) for values in self.transfer_origin_id._bhima_reception_line_values()
+            ]
+
+    def action_propose_lots(self):
+        """Propose the lots of the exit lines, first expiry first out."""
+        for movement in self:
+            movement._bhima_check_draft()
+            movement._bhima_assign_lots(raise_if_short=False)
+        return True
+
+    def action_load_invoice_lines(self):
+        """Fill an exit to a patient with the consumable, stock-managed articles of
+        the patient's invoice, and propose their lots."""
+        for movement in self:
+            movement._bhima_check_draft()
+            if not movement.invoice_id:
+                raise UserError(self.env._("Choose the patient's invoice first."))
+            movement.partner_id = movement.invoice_id.partner_id
+            values = []
+            for line in movement.invoice_id.invoice_line_ids:
+                product = line.product_id
+                if not (product.is_storable and product.bhima_consumable):
+                    continue
+                quantity = line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
+                values.append({"product_id": product.id, "quantity": quantity})
+            movement.line_ids = [(5, 0, 0)] + [(0, 0, v) for v in values]
+            movement._bhima_assign_lots(raise_if_short=False)
+        return True
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    def action_validate(self):
+        """Validate the movements: one stock move per line, valued and posted by
+        Odoo. Either everything is done or nothing is written."""
+        for movement in self:
+            with self.env.cr.savepoint():
+                movement._bhima_validate()
+        return True
+
+    def _bhima_validate(self):
+        self.ensure_one()
+        self._bhima_check_draft()
+        self._bhima_check_header()
+        if not self.line_ids:
+            raise UserError(
+                self.env._("The movement %(movement)s has no line.", movement=self.display_name)
+            )
+        for line in self.line_ids:
+            if line.product_uom_id.compare(line.quantity, 0) <= 0:
+                raise UserError(
+                    self.env._(
+                        "The quantity of %(article)s must be positive.",
+                        article=line.product_id.display_name,
+                    )
+                )
+            if not line.product_id.is_storable:
+                raise UserError(
+                    self.env._(
+                        "The article %(article)s is not managed in stock: remove it from the movement.",
+                        article=line.product_id.display_name,
+                    )
+                )
+        if self.direction == "exit" and not self.from_transit:
+            self._bhima_assign_lots(raise_if_short=True)
+            self._bhima_check_exit_lots()
+        else:
+            self._bhima_prepare_entry_lots()
+            if self.flux_id.code == 2:
+                self._bhima_check_reception()
+        if self.name == "/":
+            sequence = self.env["ir.sequence"].sudo().next_by_code("bhima.stock.movement")
+            self.name = f"SM.{self.flux_id.code}.{sequence}"
+        Move = self.env["stock.move"].with_context(bhima_validating=True)
+        moves = Move.create([line._bhima_move_values() for line in self.line_ids])
+        self.line_ids._bhima_link_moves(moves)
+        moves.with_context(
+            force_period_date=fields.Date.context_today(self, self.date)
+        )._action_done()
+        moves._bhima_backdate(self.date)
+        self.state = "done"
+
+    def _bhima_check_draft(self):
+        if self.state != "draft":
+            raise UserError(
+                self.env._(
+                    "The movement %(movement)s is already validated or cancelled.",
+                    movement=self.display_name,
+                )
+            )
+
+    def _bhima_check_header(self):
+        """The depot may host this movement; the flux has what it needs."""
+        depot, flux = self.depot_id, self.flux_id
+        depot._bhima_check_open()
+        depot._bhima_check_user_can_move()
+        if flux.depot_kind:
+            depot._bhima_check_allows(flux.depot_kind)
+        if self.date > fields.Datetime.now():
+            raise UserError(self.env._("A stock movement cannot be dated in the future."))
+        missing = None
+        if flux.counterpart in ("supplier", "donation", "patient") and not self.partner_id:
+            missing = {
+                "supplier": self.env._("the supplier"),
+                "donation": self.env._("the donor"),
+                "patient": self.env._("the patient"),
+            }[flux.counterpart]
+        elif flux.counterpart == "service" and not self.service_id:
+            missing = self.env._("the service")
+        elif flux.code == 8 and not self.dest_depot_id:
+            missing = self.env._("the destination depot")
+        elif flux.code == 2 and not self.transfer_origin_id:
+            missing = self.env._("the transfer it receives")
+        elif flux.counterpart == "loss" and not self.loss_reason:
+            missing = self.env._("the reason of the loss")
+        if missing:
+            raise UserError(
+                self.env._(
+                    "A movement %(flux)s needs %(missing)s.",
+                    flux=flux.display_name,
+                    missing=missing,
+                )
+            )
+        if flux.code == 8:
+            if self.dest_depot_id == depot:
+                raise UserError(self.env._("A depot cannot transfer stock to itself."))
+            self.dest_depot_id._bhima_check_open()
+            self.dest_depot_id._bhima_check_allows("entry_transfer")
+            depot._bhima_check_distribution(self.dest_depot_id)
+
+    # ---------------------------------------------------------- exits
+
+    def _bhima_assign_lots(self, raise_if_short):
+        """Split the exit lines without lot over the depot's lots, earliest
+        expiration first (then lot name). Expired lots only leave as a loss."""
+        self.ensure_one()
+        todo = self.line_ids.filtered(
+            lambda line: not line.lot_id and line.product_id.tracking != "none"
+        )
+        if not todo:
+            return
+        available = self._bhima_available_lots(todo.product_id)
+        taken = defaultdict(float)
+        for line in self.line_ids - todo:
+            taken[(line.product_id, line.lot_id)] += line.quantity
+        new_lines = []
+        short = []
+        for line in todo:
+            remaining = line.quantity
+            for lot, quantity in available.get(line.product_id, []):
+                free = quantity - taken[(line.product_id, lot)]
+                if line.product_uom_id.compare(free, 0) <= 0:
+                    continue
+                part = min(free, remaining)
+                taken[(line.product_id, lot)] += part
+                remaining -= part
+                new_lines.append(
+                    {"product_id": line.product_id.id, "lot_id": lot.id, "quantity": part}
+                )
+                if line.product_uom_id.compare(remaining, 0) <= 0:
+                    break
+            if line.product_uom_id.compare(remaining, 0) > 0:
+                short.append((line.product_id, remaining))
+                new_lines.append({"product_id": line.product_id.id, "quantity": remaining})
+        if short and raise_if_short:
+            raise UserError(
+                self.env._(
+                    "Not enough usable stock in the depot %(depot)s:\n%(lines)s",
+                    depot=self.depot_id.display_name,
+                    lines="\n".join(
+                        self.env._(
+                            "- %(article)s: %(missing)s %(unit)s missing",
+                            article=product.display_name,
+                            missing=quantity,
+                            unit=product.uom_id.name,
+                        )
+                        for product, quantity in short
+                    ),
+                )
+            )
+        todo.unlink()
+        self.line_ids = [(0, 0, values) for values in new_lines]
+
+    def _bhima_available_lots(self, products):
+        """{product: [(lot, quantity)]}: the lots in stock in the depot now,
+        in first-expiry-first-out order; expired lots only for a loss."""
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id", "child_of", self.depot_id.view_location_id.id),
+                    ("location_id.usage", "=", "internal"),
+                    ("lot_id", "!=", False),
+                ],
+                ["product_id", "lot_id"],
+                ["quantity:sum"],
+            )
+        )
+        day = fields.Date.context_today(self, self.date)
+        allow_expired = self.flux_id.counterpart == "loss"
+        result = defaultdict(list)
+        for product, lot, quantity in quants:
+            if quantity <= 0 or (lot._bhima_is_expired(day) and not allow_expired):
+                continue
+            result[product].append((lot, quantity))
+        for lots in result.values():
+            lots.sort(
+                key=lambda item: (
+                    not item[0].expiration_date,
+                    item[0].expiration_date or 0,
+                    item[0].name,
+                )
+            )
+        return result
+
+    def _bhima_check_exit_lots(self):
+        """Expired lots leave only as a loss; no lot goes below zero at the
+        movement's date or later, unless the depot allows negative stock."""
+        day = fields.Date.context_today(self, self.date)
+        if self.flux_id.counterpart != "loss":
+            for line in self.line_ids.filtered(lambda line: line.lot_id._bhima_is_expired(day)):
+                raise UserError(
+                    self.env._(
+                        "The lot %(lot)s of %(article)s expired on %(date)s: expired lots can only "
+                        "leave the depot as a loss.",
+                        lot=line.lot_id.name,
+                        article=line.product_id.display_name,
+                        date=format_date(self.env, line.lot_id.expiration_date),
+                    )
+                )
+        if self.depot_id.bhima_allow_negative_stock:
+            return
+        requested = defaultdict(float)
+        for line in self.line_ids:
+            requested[(line.product_id.id, line.lot_id.id or None)] += (
+                line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
+            )
+        balances = self.depot_id._bhima_lot_balances(
+            self.line_ids.product_id.ids, self.line_ids.lot_id.ids, self.date
+        )
+        short = []
+        for (product_id, lot_id), quantity in requested.items():
+            at_date, lowest_after = balances.get((product_id, lot_id), (0.0, None))
+            available = at_date if lowest_after is None else min(at_date, lowest_after)
+            product = self.env["product.product"].browse(product_id)
+            if product.uom_id.compare(quantity, available) > 0:
+                short.append((product, self.env["stock.lot"].browse(lot_id), quantity, available))
+        if short:
+            raise UserError(
+                self.env._(
+                    "This exit would make the stock negative in the depot %(depot)s on %(date)s:\n%(lines)s",
+                    depot=self.depot_id.display_name,
+                    date=format_date(self.env, self.date),
+                    lines="\n".join(
+                        self.env._(
+                            "- %(article)s, lot %(lot)s: %(requested)s requested, %(available)s available",
+                            article=product.display_name,
+                            lot=lot.name or "-",
+                            requested=quantity,
+                            available=max(available, 0),
+                        )
+                        for product, lot, quantity, available in short
+                    ),
+                )
+            )
+
+    # -------------------------------------------------------- entries
+
+    def _bhima_prepare_entry_lots(self):
+        """Entry lines name a lot: reuse the article's lot of that name or create
+        it with its expiration date, required (and not past) when the group
+        tracks expiration."""
+        today = fields.Date.context_today(self)
+        Lot = self.env["stock.lot"]
+        for line in self.line_ids:
+            product = line.product_id
+            tracks_expiry = product.categ_id.track_expiration and product.use_expiration_date
+            if product.tracking == "none":
+                continue
+            if not line.lot_id and not line.lot_name:
+                raise UserError(
+                    self.env._("Give the lot of %(article)s.", article=product.display_name)
+                )
+            lot = line.lot_id or Lot.search(
+                [
+                    ("product_id", "=", product.id),
+                    ("name", "=", line.lot_name),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ],
+                limit=1,
+            )
+            expiration = line.expiration_date or (
+                lot.expiration_date and lot.expiration_date.date()
+            )
+            if tracks_expiry and self.flux_id.code != 2:
+                if not expiration:
+                    raise UserError(
+                        self.env._(
+                            "The lot %(lot)s of %(article)s needs an expiration date.",
+                            lot=line.lot_name or lot.name,
+                            article=product.display_name,
+                        )
+                    )
+                if expiration < today:
+                    raise UserError(
+                        self.env._(
+                            "The lot %(lot)s of %(article)s expired on %(date)s: it cannot enter a depot.",
+                            lot=line.lot_name or lot.name,
+                            article=product.display_name,
+                            date=format_date(self.env, expiration),
+                        )
+                    )
+                if (
+                    lot
+                    and line.expiration_date
+                    and lot.expiration_date
+                    and lot.expiration_date.date() != line.expiration_date
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The lot %(lot)s of %(article)s already exists and expires on %(date)s.",
+                            lot=lot.name,
+                            article=product.display_name,
+                            date=format_date(self.env, lot.expiration_date),
+                        )
+                    )
+            if not lot:
+                values = {
+                    "name": line.lot_name,
+                    "product_id": product.id,
+                    "company_id": self.company_id.id,
+                }
+                if tracks_expiry:
+                    values["expiration_date"] = fields.Datetime.to_datetime(expiration)
+                lot = Lot.sudo().create(values)
+            line.lot_id = lot
+
+    def _bhima_check_reception(self):
+        """A reception takes at most what its transfer sent and did not yet
+        receive, lot by lot."""
+        remaining = self.transfer_origin_id._bhima_transfer_remaining(exclude=self)
+        received = defaultdict(float)
+        for line in self.line_ids:
+            received[(line.product_id, line.lot_id)] += line.quantity
+        for (product, lot), quantity in received.items():
+            if product.uom_id.compare(quantity, remaining.get((product, lot), 0.0)) > 0:
+                raise UserError(
+                    self.env._(
+                        "The transfer %(transfer)s did not send %(quantity)s %(article)s of lot %(lot)s "
+                        "still to receive (%(remaining)s left).",
+                        transfer=self.transfer_origin_id.display_name,
+                        quantity=quantity,
+                        article=product.display_name,
+                        lot=lot.name or "-",
+                        remaining=remaining.get((product, lot), 0.0),
+                    )
+                )
+
+    # ------------------------------------------------------ transfers
+
+    def _bhima_transfer_remaining(self, exclude=None):
+        """{(product, lot): quantity sent by this transfer and not yet received
+        (nor written off as lost in transit)}."""
+        self.ensure_one()
+        remaining = defaultdict(float)
+        for line in self.line_ids:
+            remaining[(line.product_id, line.lot_id)] += line.quantity
+        for reception in self.reception_ids.filtered(lambda r: r.state == "done") - (
+            exclude or self.browse()
+        ):
+            for line in reception.line_ids:
+                remaining[(line.product_id, line.lot_id)] -= line.quantity
+        return remaining
+
+    def _bhima_reception_line_values(self):
+        return [
+            {"product_id": product.id, "lot_id": lot.id, "quantity": quantity}
+            for (product, lot), quantity in self._bhima_transfer_remaining().items()
+            if quantity > 0
+        ]
+
+    def action_receive(self, quantities=None):
+        """Receive this transfer in its destination depot: create and validate
+        the entry (flux 2). ``quantities``: optional ``{lot_id: quantity}`` to
+        receive less than what was sent. Returns the reception's id."""
+        self.ensure_one()
+        if self.flux_id.code != 8 or self.state != "done":
+            raise UserError(self.env._("Only a validated exit to another depot can be received."))
+        lines = self._bhima_reception_line_values()
+        if quantities:
+            quantities = {int(lot_id): qty for lot_id, qty in quantities.items()}
+            lines = [dict(line, quantity=quantities.get(line["lot_id"], 0)) for line in lines]
+            lines = [line for line in lines if line["quantity"]]
+        reception = self.create(
+            {
+                "flux_id": self.env.ref("bhima_stock.flux_2").id,
+                "depot_id": self.dest_depot_id.id,
+                "transfer_origin_id": self.id,
+                "company_id": self.company_id.id,
+                "line_ids": [(0, 0, line) for line in lines],
+            }
+        )
+        reception.action_validate()
+        return reception.id
+
+    def action_close_transfer(self):
+        """Close a transfer that will not be received in full: what is still in
+        transit leaves as a loss (flux 11, reason "lost"), valued and posted like
+        any loss of the sending depot. Returns the loss movement's id."""
+        self.ensure_one()
+        if self.flux_id.code != 8 or self.state != "done":
+            raise UserError(self.env._("Only a validated exit to another depot can be closed."))
+        lines = self._bhima_reception_line_values()
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "The transfer %(transfer)s has nothing left in transit.", transfer=self.name
+                )
+            )
+        loss = self.create(
+            {
+                "flux_id": self.env.ref("bhima_stock.flux_11").id,
+                "depot_id": self.depot_id.id,
+                "company_id": self.company_id.id,
+                "transfer_origin_id": self.id,
+                "from_transit": True,
+                "loss_reason": "lost",
+                "description": self.env._("Lost in transit: %(transfer)s", transfer=self.name),
+                "line_ids": [(0, 0, line) for line in lines],
+            }
+        )
+        loss.action_validate()
+        return loss.id
+
+    # ------------------------------------------------------------------
+    # For RPC clients
+    # ------------------------------------------------------------------
+
+    @api.model
+    def create_and_validate(self, values):
+        """Create a movement from ``values`` (the fields of the model, with
+        ``line_ids`` as a list of line dicts or commands) and validate it.
+        Returns ``{"id", "name", "move_ids", "value"}``. Raises on any error;
+        nothing is written then."""
+        values = dict(values)
+        if values.get("line_ids") and isinstance(values["line_ids"][0], dict):
+            values["line_ids"] = [(0, 0, line) for line in values["line_ids"]]
+        with self.env.cr.savepoint():
+            movement = self.create(values)
+            movement.action_validate()
+        return {
+            "id": movement.id,
+            "name": movement.name,
+            "move_ids": movement.move_ids.ids,
+            "value": movement.value_total,
+        }
+
+    def action_cancel(self):
+        for movement in self:
+            movement._bhima_check_draft()
+        self.state = "cancel"
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(movement.state == "done" for movement in self):
+            raise UserError(self.env._("A validated stock movement cannot be deleted."))
+
+    def _compute_display_name(self):
+        for movement in self:
+            movement.display_name = (
+                movement.name
+                if movement.name != "/"
+                else self.env._("Draft %(flux)s", flux=movement.flux_id.name or "")
+            )
+
+    def action_print_voucher(self):
+        return self.env.ref("bhima_stock.action_report_bhima_stock_movement").report_action(self)
