@@ -1,5 +1,5 @@
 # bhima_stock developer commands; see README.md.
-.PHONY: run test lint bench i18n clean
+.PHONY: run test lint format bench i18n clean
 
 run:    ## database with demo data, Odoo on http://127.0.0.1:8069
 	bash scripts/run.sh
@@ -9,6 +9,11 @@ test:   ## lint, install checks, every Odoo test; ends with "N passed, M failed"
 
 lint:   ## pinned ruff + pylint-odoo + po checks
 	bash scripts/lint.sh
+
+format: ## ruff --fix and ruff format with the pinned ruff
+	bash scripts/lint.sh >/dev/null 2>&1 || true
+	.cache/lint-venv/bin/ruff check --fix -q $$(ls -d */__manifest__.py | xargs -n1 dirname) bench scripts || true
+	.cache/lint-venv/bin/ruff format -q $$(ls -d */__manifest__.py | xargs -n1 dirname) bench scripts
 
 bench:  ## performance ratios against Odoo's native operations
 	bash scripts/bench.sh

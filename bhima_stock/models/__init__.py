@@ -1,3 +1,5 @@
+from . import account_move
+from . import account_move_line
 from . import bhima_depot_guard_mixin
 from . import bhima_inventory_type
 from . import bhima_stock_flux

@@ -111,6 +111,31 @@ class BhimaStockMovement(models.Model):
         help="For an exit to a patient: the invoice whose consumable articles leave the depot.",
     )
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
+    account_move_id = fields.Many2one(
+        "account.move",
+        string="Commercial Document",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The invoice, credit note or bill whose validation created this movement: "
+        "it carries the accounting, so this movement posts none.",
+    )
+    reversal_of_id = fields.Many2one(
+        "bhima.stock.movement",
+        string="Reverses",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The movement this one reverses exactly (same depot, lots, quantities and costs).",
+    )
+    reversal_ids = fields.One2many(
+        "bhima.stock.movement", "reversal_of_id", string="Reversals", readonly=True
+    )
+    is_reversed = fields.Boolean(
+        compute="_compute_is_reversed",
+        store=True,
+        help="A validated reversal cancels this movement's effect on the stock.",
+    )
     line_ids = fields.One2many(
         "bhima.stock.movement.line", "movement_id", string="Lines", copy=True
     )
@@ -127,6 +152,13 @@ class BhimaStockMovement(models.Model):
                 movement.direction = movement.flux_id.direction
             elif not movement.direction:
                 movement.direction = "entry"
+
+    @api.depends("reversal_ids.state")
+    def _compute_is_reversed(self):
+        for movement in self:
+            movement.is_reversed = any(
+                reversal.state == "done" for reversal in movement.reversal_ids
+            )
 
     @api.depends("move_ids.value", "move_ids.state")
     def _compute_value_total(self):
@@ -183,13 +215,29 @@ class BhimaStockMovement(models.Model):
             if not movement.invoice_id:
                 raise UserError(self.env._("Choose the patient's invoice first."))
             movement.partner_id = movement.invoice_id.partner_id
+            invoice = movement.invoice_id
+            moved = defaultdict(float)  # what the invoice's own validation already took out
+            for line in invoice._bhima_active_movements().line_ids:
+                moved[line.product_id] += (
+                    line.quantity if line.direction == "exit" else -line.quantity
+                )
             values = []
-            for line in movement.invoice_id.invoice_line_ids:
+            for line in invoice.invoice_line_ids:
                 product = line.product_id
                 if not (product.is_storable and product.bhima_consumable):
                     continue
                 quantity = line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
-                values.append({"product_id": product.id, "quantity": quantity})
+                taken = min(moved[product], quantity)
+                moved[product] -= taken
+                if product.uom_id.compare(quantity - taken, 0) > 0:
+                    values.append({"product_id": product.id, "quantity": quantity - taken})
+            if not values:
+                raise UserError(
+                    self.env._(
+                        "The invoice %(invoice)s has no consumable article left to take out of stock.",
+                        invoice=invoice.display_name,
+                    )
+                )
             movement.line_ids = [(5, 0, 0)] + [(0, 0, v) for v in values]
             movement._bhima_assign_lots(raise_if_short=False)
         return True
@@ -240,13 +288,26 @@ class BhimaStockMovement(models.Model):
             sequence = self.env["ir.sequence"].sudo().next_by_code("bhima.stock.movement")
             self.name = f"SM.{self.flux_id.code}.{sequence}"
         Move = self.env["stock.move"].with_context(bhima_validating=True)
-        moves = Move.create([line._bhima_move_values() for line in self.line_ids])
+        source, destination = self._bhima_locations()
+        moves = Move.create(
+            [line._bhima_move_values(source, destination) for line in self.line_ids]
+        )
         self.line_ids._bhima_link_moves(moves)
         moves.with_context(
             force_period_date=fields.Date.context_today(self, self.date)
         )._action_done()
         moves._bhima_backdate(self.date)
         self.state = "done"
+
+    def _bhima_locations(self):
+        """(source, destination) of the movement's stock moves: the depot's stock
+        location (or the transit location) and the flux's counterpart."""
+        self.ensure_one()
+        stock = self.depot_id.lot_stock_id
+        if self.from_transit:
+            stock = self.company_id.sudo().internal_transit_location_id
+        counterpart = self.flux_id._counterpart_location(self.company_id)
+        return (stock, counterpart) if self.direction == "exit" else (counterpart, stock)
 
     def _bhima_check_draft(self):
         if self.state != "draft":
@@ -262,12 +323,14 @@ class BhimaStockMovement(models.Model):
         depot, flux = self.depot_id, self.flux_id
         depot._bhima_check_open()
         depot._bhima_check_user_can_move()
-        if flux.depot_kind:
+        if flux.depot_kind and not self.reversal_of_id:
             depot._bhima_check_allows(flux.depot_kind)
         if self.date > fields.Datetime.now():
             raise UserError(self.env._("A stock movement cannot be dated in the future."))
         missing = None
-        if flux.counterpart in ("supplier", "donation", "patient") and not self.partner_id:
+        if self.reversal_of_id:
+            pass
+        elif flux.counterpart in ("supplier", "donation", "patient") and not self.partner_id:
             missing = {
                 "supplier": self.env._("the supplier"),
                 "donation": self.env._("the donor"),
@@ -307,88 +370,42 @@ class BhimaStockMovement(models.Model):
         )
         if not todo:
             return
-        available = self._bhima_available_lots(todo.product_id)
         taken = defaultdict(float)
         for line in self.line_ids - todo:
             taken[(line.product_id, line.lot_id)] += line.quantity
-        new_lines = []
-        short = []
-        for line in todo:
-            remaining = line.quantity
-            for lot, quantity in available.get(line.product_id, []):
-                free = quantity - taken[(line.product_id, lot)]
-                if line.product_uom_id.compare(free, 0) <= 0:
-                    continue
-                part = min(free, remaining)
-                taken[(line.product_id, lot)] += part
-                remaining -= part
-                new_lines.append(
-                    {"product_id": line.product_id.id, "lot_id": lot.id, "quantity": part}
-                )
-                if line.product_uom_id.compare(remaining, 0) <= 0:
-                    break
-            if line.product_uom_id.compare(remaining, 0) > 0:
-                short.append((line.product_id, remaining))
-                new_lines.append({"product_id": line.product_id.id, "quantity": remaining})
+        allocations, short = self.depot_id._bhima_fefo_allocation(
+            [(line.product_id, line.quantity) for line in todo],
+            fields.Date.context_today(self, self.date),
+            allow_expired=self.flux_id.counterpart == "loss",
+            taken=taken,
+        )
         if short and raise_if_short:
-            raise UserError(
-                self.env._(
-                    "Not enough usable stock in the depot %(depot)s:\n%(lines)s",
-                    depot=self.depot_id.display_name,
-                    lines="\n".join(
-                        self.env._(
-                            "- %(article)s: %(missing)s %(unit)s missing",
-                            article=product.display_name,
-                            missing=quantity,
-                            unit=product.uom_id.name,
-                        )
-                        for product, quantity in short
-                    ),
-                )
-            )
+            raise UserError(self.depot_id._bhima_shortage_message(short))
+        new_lines = []
+        for index, line in enumerate(todo):
+            extra = line._bhima_split_values()
+            new_lines += [
+                {"product_id": product.id, "lot_id": lot.id, "quantity": quantity, **extra}
+                for i, product, lot, quantity in allocations
+                if i == index
+            ]
+            new_lines += [
+                {"product_id": product.id, "quantity": quantity, **extra}
+                for i, product, quantity in short
+                if i == index
+            ]
         todo.unlink()
         self.line_ids = [(0, 0, values) for values in new_lines]
-
-    def _bhima_available_lots(self, products):
-        """{product: [(lot, quantity)]}: the lots in stock in the depot now,
-        in first-expiry-first-out order; expired lots only for a loss."""
-        quants = (
-            self.env["stock.quant"]
-            .sudo()
-            ._read_group(
-                [
-                    ("product_id", "in", products.ids),
-                    ("location_id", "child_of", self.depot_id.view_location_id.id),
-                    ("location_id.usage", "=", "internal"),
-                    ("lot_id", "!=", False),
-                ],
-                ["product_id", "lot_id"],
-                ["quantity:sum"],
-            )
-        )
-        day = fields.Date.context_today(self, self.date)
-        allow_expired = self.flux_id.counterpart == "loss"
-        result = defaultdict(list)
-        for product, lot, quantity in quants:
-            if quantity <= 0 or (lot._bhima_is_expired(day) and not allow_expired):
-                continue
-            result[product].append((lot, quantity))
-        for lots in result.values():
-            lots.sort(
-                key=lambda item: (
-                    not item[0].expiration_date,
-                    item[0].expiration_date or 0,
-                    item[0].name,
-                )
-            )
-        return result
 
     def _bhima_check_exit_lots(self):
         """Expired lots leave only as a loss; no lot goes below zero at the
         movement's date or later, unless the depot allows negative stock."""
         day = fields.Date.context_today(self, self.date)
         if self.flux_id.counterpart != "loss":
-            for line in self.line_ids.filtered(lambda line: line.lot_id._bhima_is_expired(day)):
+            expired = self.line_ids.filtered(
+                lambda line: not line.origin_line_id and line.lot_id._bhima_is_expired(day)
+            )
+            for line in expired:
                 raise UserError(
                     self.env._(
                         "The lot %(lot)s of %(article)s expired on %(date)s: expired lots can only "
@@ -445,7 +462,7 @@ class BhimaStockMovement(models.Model):
         for line in self.line_ids:
             product = line.product_id
             tracks_expiry = product.categ_id.track_expiration and product.use_expiration_date
-            if product.tracking == "none":
+            if product.tracking == "none" or (line.origin_line_id and line.lot_id):
                 continue
             if not line.lot_id and not line.lot_name:
                 raise UserError(
@@ -624,6 +641,37 @@ class BhimaStockMovement(models.Model):
             "move_ids": movement.move_ids.ids,
             "value": movement.value_total,
         }
+
+    def _bhima_reverse(self, description=None):
+        """Reverse validated movements exactly: the same flux in the other
+        direction, same depot, lots, quantities and unit costs, linked to the
+        originals. Returns the reversals (validated)."""
+        reversals = self.browse()
+        for movement in self:
+            if movement.state != "done" or movement.is_reversed or movement.reversal_of_id:
+                continue
+            reversal = self.create(
+                {
+                    "flux_id": movement.flux_id.id,
+                    "direction": "entry" if movement.direction == "exit" else "exit",
+                    "depot_id": movement.depot_id.id,
+                    "company_id": movement.company_id.id,
+                    "partner_id": movement.partner_id.id,
+                    "service_id": movement.service_id.id,
+                    "dest_depot_id": movement.dest_depot_id.id,
+                    "loss_reason": movement.loss_reason,
+                    "account_move_id": movement.account_move_id.id,
+                    "reversal_of_id": movement.id,
+                    "description": description
+                    or self.env._("Reversal of %(movement)s", movement=movement.name),
+                    "line_ids": [
+                        (0, 0, line._bhima_reversal_values()) for line in movement.line_ids
+                    ],
+                }
+            )
+            reversal.action_validate()
+            reversals |= reversal
+        return reversals
 
     def action_cancel(self):
         for movement in self:

@@ -49,6 +49,22 @@ class BhimaStockMovementLine(models.Model):
     move_id = fields.Many2one(
         "stock.move", string="Stock Move", readonly=True, copy=False, index="btree_not_null"
     )
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        string="Invoice Line",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The commercial document line this movement line moves stock for.",
+    )
+    origin_line_id = fields.Many2one(
+        "bhima.stock.movement.line",
+        string="Origin Line",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The line this one reverses or returns: same depot, lot and unit cost.",
+    )
     currency_id = fields.Many2one(related="movement_id.currency_id")
     value = fields.Monetary(compute="_compute_value")
 
@@ -79,17 +95,11 @@ class BhimaStockMovementLine(models.Model):
             else:
                 line.value = line.quantity * line.unit_cost
 
-    def _bhima_move_values(self):
-        """Values of the stock move that carries this line."""
+    def _bhima_move_values(self, source, destination):
+        """Values of the stock move that carries this line, from ``source`` to
+        ``destination`` (``bhima.stock.movement._bhima_locations``)."""
         self.ensure_one()
         movement = self.movement_id
-        stock = movement.depot_id.lot_stock_id
-        if movement.from_transit:
-            stock = movement.company_id.sudo().internal_transit_location_id
-        counterpart = movement.flux_id._counterpart_location(movement.company_id)
-        source, destination = (
-            (stock, counterpart) if movement.direction == "exit" else (counterpart, stock)
-        )
         product = self.product_id
         return {
             "product_id": product.id,
@@ -103,8 +113,12 @@ class BhimaStockMovementLine(models.Model):
             "origin": movement.name,
             "partner_id": movement.partner_id.id,
             "bhima_flux_id": movement.flux_id.id,
+            "bhima_depot_id": movement.depot_id.id,
             "bhima_movement_id": movement.id,
-            "bhima_unit_cost": self.unit_cost if movement.direction == "entry" else 0.0,
+            "bhima_unit_cost": self.unit_cost
+            if movement.direction == "entry" or self.origin_line_id
+            else 0.0,
+            "bhima_forced_cost": bool(self.origin_line_id),
             "move_line_ids": [
                 (
                     0,
@@ -120,6 +134,29 @@ class BhimaStockMovementLine(models.Model):
                     },
                 )
             ],
+        }
+
+    def _bhima_split_values(self):
+        """Values a line keeps when it is split over several lots."""
+        self.ensure_one()
+        return {"invoice_line_id": self.invoice_line_id.id} if self.invoice_line_id else {}
+
+    def _bhima_unit_cost_done(self):
+        """The unit cost a validated line moved at."""
+        self.ensure_one()
+        return (
+            self.move_id.value / self.quantity if self.move_id and self.quantity else self.unit_cost
+        )
+
+    def _bhima_reversal_values(self):
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "quantity": self.quantity,
+            "unit_cost": self._bhima_unit_cost_done(),
+            "origin_line_id": self.id,
+            "invoice_line_id": self.invoice_line_id.id,
         }
 
     def _bhima_link_moves(self, moves):

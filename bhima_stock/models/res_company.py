@@ -48,6 +48,13 @@ class ResCompany(models.Model):
         help="Entries from purchase credit the supplier's payable account instead "
         "of the group's expense account.",
     )
+    bhima_invoice_moves_stock = fields.Boolean(
+        string="Commercial Documents Move Stock",
+        default=True,
+        help="Validating invoices, credit notes and supplier invoices moves the stock of "
+        "their stock-managed lines (not already moved by a delivery or a receipt); "
+        "un-validating them moves it back. Off: only stock documents move stock.",
+    )
     bhima_expired_stock_out = fields.Boolean(
         string="Expired Stock Counts as Stock-out",
         help="Expired quantities are left out when computing the stock status.",

@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
     bhima_supplier_credit = fields.Boolean(
         related="company_id.bhima_supplier_credit", readonly=False
     )
+    bhima_invoice_moves_stock = fields.Boolean(
+        related="company_id.bhima_invoice_moves_stock", readonly=False
+    )
     bhima_expired_stock_out = fields.Boolean(
         related="company_id.bhima_expired_stock_out", readonly=False
     )

@@ -22,3 +22,9 @@ class ResUsers(models.Model):
         string="Supervised Depots",
         help="Depots whose stock this user sees without moving it.",
     )
+    bhima_default_depot_id = fields.Many2one(
+        "stock.warehouse",
+        string="Default Depot",
+        help="The depot this user's invoices move stock in when neither the line nor "
+        "the invoice names one.",
+    )

@@ -1,3 +1,6 @@
+from collections import defaultdict
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -21,6 +24,10 @@ class StockMove(models.Model):
         digits="Product Price",
         readonly=True,
         help="Cost of one unit entered by a BHIMA entry; its value is this cost times the quantity.",
+    )
+    bhima_forced_cost = fields.Boolean(
+        readonly=True,
+        help="The move reverses or returns another one: it moves at that move's unit cost.",
     )
     bhima_comment = fields.Text(
         string="Comment",
@@ -59,6 +66,10 @@ class StockMove(models.Model):
         self._bhima_check_depots()
         return super()._action_done(cancel_backorder=cancel_backorder)
 
+    def _skip_push(self):
+        """BHIMA movements go exactly where their flux says: no push rule applies."""
+        return bool(self.bhima_movement_id) or super()._skip_push()
+
     def _bhima_check_depots(self):
         """Before stock moves: the depots are open, managed by the user, allow
         the kind of movement, and (strict distribution) may send to each other."""
@@ -81,6 +92,8 @@ class StockMove(models.Model):
         self.ensure_one()
         source, destination = self.location_id, self.location_dest_id
         src_depot, dest_depot = source.warehouse_id, destination.warehouse_id
+        if self.bhima_movement_id.reversal_of_id:
+            return []
         if self.bhima_flux_id:
             kind = self.bhima_flux_id.depot_kind
             depot = src_depot if kind and kind.startswith("exit") else dest_depot
@@ -110,10 +123,16 @@ class StockMove(models.Model):
     # Valuation: an entry is valued at its unit cost
     # ------------------------------------------------------------------
 
+    def _set_value(self, correction_quantity=None):
+        """A move that reverses or returns another leaves at that move's cost."""
+        forced = self.filtered(lambda m: m.bhima_forced_cost and not m._is_in() and m._is_out())
+        result = super(StockMove, self - forced)._set_value(correction_quantity=correction_quantity)
+        for move in forced:
+            move.value = move.bhima_unit_cost * move._get_valued_qty()
+        return result
+
     def _get_value_from_quotation(self, quantity, at_date=None):
-        if not (
-            self.bhima_movement_id and self.bhima_flux_id.direction != "exit" and self._is_in()
-        ):
+        if not (self.bhima_movement_id and self._is_in()):
             return super()._get_value_from_quotation(quantity, at_date)
         value = self.bhima_unit_cost * quantity
         return {
@@ -130,8 +149,9 @@ class StockMove(models.Model):
 
     def _bhima_backdate(self, date):
         """Date done moves at the movement's date (they are done now), then
-        recompute the average cost with the moves in their date order."""
-        if not self or not date or date >= fields.Datetime.now().replace(microsecond=0):
+        recompute the average cost with the moves in their date order. A date
+        within the last minute is now."""
+        if not self or not date or fields.Datetime.now() - date < timedelta(minutes=1):
             return
         self.write({"date": date})
         self.move_line_ids.write({"date": date})
@@ -197,7 +217,8 @@ class StockMove(models.Model):
         if not self.bhima_flux_id:
             return super()._should_create_account_move()
         return (
-            self.bhima_flux_id.posts_accounting
+            not self.bhima_movement_id.account_move_id
+            and self.bhima_flux_id.posts_accounting
             and self.product_id.is_storable
             and self.is_valued
             and self.product_id.valuation == "real_time"
@@ -256,3 +277,40 @@ class StockMove(models.Model):
                 "partner_id": partner_id,
             },
         ]
+
+    def _bhima_returnable_by_lot(self):
+        """{lot: quantity} this done move moved and no done return took back yet."""
+        self.ensure_one()
+        left = defaultdict(float)
+        for line in self.move_line_ids:
+            left[line.lot_id] += line.quantity
+        for returned in self.returned_move_ids.filtered(lambda m: m.state == "done"):
+            for line in returned.move_line_ids:
+                left[line.lot_id] -= line.quantity
+        return {lot: quantity for lot, quantity in left.items() if quantity > 0}
+
+    def _bhima_keep_quantity(self, quantity):
+        """Keep ``quantity`` (in the move's unit) on this reserved move, first
+        expiry first out, and never on an expired lot."""
+        self.ensure_one()
+        day = fields.Date.context_today(self)
+        remaining = quantity
+        lines = self.move_line_ids.sorted(
+            lambda line: (
+                not line.lot_id.expiration_date,
+                line.lot_id.expiration_date or 0,
+                line.lot_id.name or "",
+            )
+        )
+        for line in lines:
+            if (
+                line.lot_id
+                and line.lot_id._bhima_is_expired(day)
+                or self.product_uom.compare(remaining, 0) <= 0
+            ):
+                line.unlink()
+            elif self.product_uom.compare(line.quantity, remaining) > 0:
+                line.quantity = remaining
+                remaining = 0.0
+            else:
+                remaining -= line.quantity

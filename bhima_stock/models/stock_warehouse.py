@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -249,3 +251,85 @@ class StockWarehouse(models.Model):
             )
         )
         return {(product, lot): (at_date, lowest) for product, lot, at_date, lowest in rows}
+
+    def _bhima_available_lots(self, products, day, allow_expired=False):
+        """{product: [(lot, quantity)]}: the lots in stock in the depot now, in
+        first-expiry-first-out order (earliest expiration, then lot name);
+        expired lots only when ``allow_expired`` (losses)."""
+        self.ensure_one()
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id", "child_of", self.view_location_id.id),
+                    ("location_id.usage", "=", "internal"),
+                    ("lot_id", "!=", False),
+                ],
+                ["product_id", "lot_id"],
+                ["quantity:sum"],
+            )
+        )
+        result = defaultdict(list)
+        for product, lot, quantity in quants:
+            if quantity <= 0 or (not allow_expired and lot._bhima_is_expired(day)):
+                continue
+            result[product].append((lot, quantity))
+        for lots in result.values():
+            lots.sort(
+                key=lambda item: (
+                    not item[0].expiration_date,
+                    item[0].expiration_date or 0,
+                    item[0].name,
+                )
+            )
+        return result
+
+    def _bhima_fefo_allocation(
+        self, requests, day, allow_expired=False, taken=None, available=None
+    ):
+        """Allocate ``requests`` ([(product, quantity)], in product units) over
+        the depot's lots, first expiry first out. ``taken``: {(product, lot):
+        quantity} already used; ``available``: the result of
+        ``_bhima_available_lots`` when the caller has it. Returns ``(allocations, shortages)``:
+        [(request index, product, lot, quantity)] and [(request index, product,
+        missing quantity)]."""
+        self.ensure_one()
+        products = self.env["product.product"].concat(*(product for product, _qty in requests))
+        if available is None:
+            available = self._bhima_available_lots(products, day, allow_expired)
+        taken = defaultdict(float, taken or {})
+        allocations, shortages = [], []
+        for index, (product, quantity) in enumerate(requests):
+            remaining = quantity
+            for lot, on_hand in available.get(product, []):
+                free = on_hand - taken[(product, lot)]
+                if product.uom_id.compare(free, 0) <= 0:
+                    continue
+                part = min(free, remaining)
+                taken[(product, lot)] += part
+                remaining -= part
+                allocations.append((index, product, lot, part))
+                if product.uom_id.compare(remaining, 0) <= 0:
+                    break
+            if product.uom_id.compare(remaining, 0) > 0:
+                shortages.append((index, product, remaining))
+        return allocations, shortages
+
+    def _bhima_shortage_message(self, shortages):
+        """The error for the ``shortages`` of ``_bhima_fefo_allocation``."""
+        self.ensure_one()
+        return self.env._(
+            "Not enough usable stock in the depot %(depot)s:\n%(lines)s",
+            depot=self.display_name,
+            lines="\n".join(
+                self.env._(
+                    "- %(article)s: %(missing)s %(unit)s missing",
+                    article=product.display_name,
+                    missing=quantity,
+                    unit=product.uom_id.name,
+                )
+                for _index, product, quantity in shortages
+            ),
+        )

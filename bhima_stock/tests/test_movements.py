@@ -15,7 +15,8 @@ class TestFluxes(BhimaMovementCommon):
     def test_bhima_fluxes_are_shipped_with_their_ids(self):
         Flux = self.env["bhima.stock.flux"].with_context(active_test=False)
         fluxes = {flux.code: flux for flux in Flux.search([])}
-        self.assertEqual(set(fluxes), set(range(1, 17)))
+        self.assertEqual(set(fluxes), set(range(1, 18)))
+        self.assertEqual((fluxes[17].direction, fluxes[17].counterpart), ("exit", "supplier"))
         self.assertEqual(fluxes[9].name, "To Patient")
         self.assertEqual(fluxes[9].direction, "exit")
         self.assertEqual(fluxes[13].direction, "entry")
@@ -404,6 +405,8 @@ class TestExits(BhimaMovementCommon):
             self._movement(10, self.depot_a, [{"quantity": 1}], service_id=self.service.id)
 
     def test_exit_to_patient_from_the_invoice(self):
+        # BHIMA's way: the invoice does not move stock, the pharmacist's exit does
+        self.company.bhima_invoice_moves_stock = False
         consultation = self._create_article(
             "Consultation", inventory_type=self.type_service
         ).product_variant_id
@@ -430,6 +433,27 @@ class TestExits(BhimaMovementCommon):
         )
         movement.action_validate()
         self.assertEqual(movement.state, "done")
+        self.assertFalse(invoice.bhima_movement_ids)
+
+    def test_exit_from_an_invoice_that_already_moved_its_stock(self):
+        self.article.bhima_consumable = True
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.patient.id,
+                "bhima_depot_id": self.depot_a.id,
+                "invoice_line_ids": [
+                    (0, 0, {"product_id": self.product.id, "quantity": 4, "price_unit": 5})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(self._stock(self.depot_a, lot=self.lots["FE-B"]), 1)
+        movement = self.env["bhima.stock.movement"].create(
+            {"flux_id": self._flux(9).id, "depot_id": self.depot_a.id, "invoice_id": invoice.id}
+        )
+        with self.assertRaisesRegex(UserError, "no consumable article left to take out of stock"):
+            movement.action_load_invoice_lines()
 
     def test_voucher(self):
         movement = self._movement(9, self.depot_a, [{"quantity": 3}], partner_id=self.patient.id)
