@@ -20,7 +20,7 @@ class BhimaStockMovement(models.Model):
 
     _name = "bhima.stock.movement"
     _description = "BHIMA Stock Movement"
-    _inherit = ["mail.thread", "bhima.depot.guard.mixin"]
+    _inherit = ["bhima.depot.guard.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _bhima_location_fields = ()
     _bhima_depot_fields = ("depot_id",)

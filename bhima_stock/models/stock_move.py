@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 class StockMove(models.Model):
     _name = "stock.move"
-    _inherit = ["stock.move", "bhima.depot.guard.mixin"]
+    _inherit = ["bhima.depot.guard.mixin", "stock.move"]
 
     bhima_flux_id = fields.Many2one(
         "bhima.stock.flux", string="Flux", index="btree_not_null", readonly=True

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "bhima.depot.guard.mixin"]
+    _inherit = ["bhima.depot.guard.mixin", "stock.picking"]
 
     def action_bhima_unvalidate(self):
         """Un-validate a done delivery or receipt: create and validate its exact

@@ -3,5 +3,5 @@ from odoo import models
 
 class StockQuant(models.Model):
     _name = "stock.quant"
-    _inherit = ["stock.quant", "bhima.depot.guard.mixin"]
+    _inherit = ["bhima.depot.guard.mixin", "stock.quant"]
     _bhima_location_fields = ("location_id",)

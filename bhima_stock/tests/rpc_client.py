@@ -78,10 +78,12 @@ class RpcClientMixin:
             return self._xmlrpc(user, model, "read", ids, fields=fields)
         return self._json2(user, model, "read", ids=ids, fields=fields)
 
-    def _create(self, transport, user, model, vals):
+    def _create(self, transport, user, model, vals, context=None):
         if transport == "xmlrpc":
-            return self._xmlrpc(user, model, "create", vals)
-        ok, result = self._json2(user, model, "create", vals_list=[vals])
+            kwargs = {"context": context} if context else {}
+            return self._xmlrpc(user, model, "create", vals, **kwargs)
+        kwargs = {"context": context} if context else {}
+        ok, result = self._json2(user, model, "create", vals_list=[vals], **kwargs)
         return ok, (result[0] if ok else result)
 
     def _write(self, transport, user, model, ids, vals):

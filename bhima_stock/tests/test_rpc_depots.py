@@ -221,3 +221,124 @@ class TestDepotPermissionsOverRpc(RpcClientMixin, BhimaDepotCommon, HttpCase):
         self.assertIs(result, True)
         self.assertEqual(picking.state, "done")
         self.assertEqual(self.quant_b.quantity, 3)
+
+    def test_each_model_read_search_create_write(self):
+        """The nurse manages the ward only (strict depot permission): on every
+        model that carries a depot, she reads, searches, creates and writes in
+        the ward and is refused in the central pharmacy."""
+        Picking = self.env["stock.picking"]
+        Movement = self.env["bhima.stock.movement"]
+
+        def picking_vals(depot):
+            return {
+                "picking_type_id": depot.out_type_id.id,
+                "location_id": depot.lot_stock_id.id,
+                "location_dest_id": self.customer_location.id,
+            }
+
+        def movement_vals(depot):
+            service = self.env["bhima.stock.service"].search([], limit=1) or self.env[
+                "bhima.stock.service"
+            ].create({"name": "Ward service"})
+            return {
+                "flux_id": self.env.ref("bhima_stock.flux_10").id,
+                "depot_id": depot.id,
+                "service_id": service.id,
+            }
+
+        def line_vals(depot):
+            return {
+                "company_id": self.company.id,
+                "product_id": self.product.id,
+                "quantity": 0,
+                "location_id": depot.lot_stock_id.id,
+                "location_dest_id": self.customer_location.id,
+            }
+
+        def quant_vals(depot):
+            return {
+                "product_id": self.product.id,
+                "location_id": depot.lot_stock_id.id,
+                "lot_id": self.lot.id,
+                "inventory_quantity": 1,
+            }
+
+        cases = [
+            # model, record in A, record in B, create values, write values, create context
+            (
+                "stock.quant",
+                self.quant_a,
+                self.quant_b,
+                quant_vals,
+                {"inventory_quantity": 2},
+                {"inventory_mode": True},
+            ),
+            (
+                "stock.move",
+                self.move_a,
+                self.move_b,
+                self._move_vals,
+                {"description_picking": "checked"},
+                None,
+            ),
+            (
+                "stock.move.line",
+                self.move_a.move_line_ids,
+                self.move_b.move_line_ids,
+                line_vals,
+                {"lot_name": "checked"},
+                None,
+            ),
+            (
+                "stock.picking",
+                Picking.create(picking_vals(self.depot_a)),
+                Picking.create(picking_vals(self.depot_b)),
+                picking_vals,
+                {"origin": "checked"},
+                None,
+            ),
+            (
+                "bhima.stock.movement",
+                Movement.create(movement_vals(self.depot_a)),
+                Movement.create(movement_vals(self.depot_b)),
+                movement_vals,
+                {"description": "checked"},
+                None,
+            ),
+        ]
+        for transport in self.TRANSPORTS:
+            for model, record_a, record_b, create_vals, write_vals, context in cases:
+                with self.subTest(transport=transport, model=model):
+                    ok, found = self._search_read(
+                        transport,
+                        self.nurse,
+                        model,
+                        [("id", "in", (record_a | record_b).ids)],
+                        ["id"],
+                    )
+                    self.assertTrue(ok, found)
+                    self.assertEqual({row["id"] for row in found}, set(record_b.ids))
+                    self.assertAllowed(
+                        self._read(transport, self.nurse, model, record_b.ids, ["id"])
+                    )
+                    self.assertDenied(
+                        self._read(transport, self.nurse, model, record_a.ids, ["id"])
+                    )
+                    self.assertAllowed(
+                        self._create(
+                            transport, self.nurse, model, create_vals(self.depot_b), context=context
+                        )
+                    )
+                    self.assertDenied(
+                        self._create(
+                            transport, self.nurse, model, create_vals(self.depot_a), context=context
+                        ),
+                        "Test Central Pharmacy",
+                    )
+                    self.assertAllowed(
+                        self._write(transport, self.nurse, model, record_b.ids, write_vals)
+                    )
+                    self.assertDenied(
+                        self._write(transport, self.nurse, model, record_a.ids, write_vals),
+                        "Test Central Pharmacy",
+                    )
