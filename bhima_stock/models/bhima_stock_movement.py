@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -694,3 +695,150 @@ class BhimaStockMovement(models.Model):
 
     def action_print_voucher(self):
         return self.env.ref("bhima_stock.action_report_bhima_stock_movement").report_action(self)
+
+    @api.model
+    def _bhima_demo_stock(self):
+        """Demo data (data/bhima_stock_demo.xml): a few months of a small
+        hospital's stock, made through real movements."""
+        ref = self.env.ref
+        now = fields.Datetime.now()
+        today = fields.Date.today()
+        pharmacy = ref("bhima_stock.warehouse_central_pharmacy_demo")
+        ward = ref("bhima_stock.warehouse_ward_depot_demo")
+        Partner = self.env["res.partner"]
+        supplier = Partner.create({"name": "CAMEBU (central purchasing)", "supplier_rank": 1})
+        donor = Partner.create({"name": "Health NGO (donor)"})
+        patient = Partner.create({"name": "Patient Demo Mbala"})
+        services = self.env["bhima.stock.service"].create(
+            [{"name": "Maternity", "code": "MAT"}, {"name": "Operating theatre", "code": "OT"}]
+        )
+        medicines = {
+            xmlid: ref(f"bhima_stock.{xmlid}").product_variant_id
+            for xmlid in (
+                "product_paracetamol_demo",
+                "product_amoxicillin_demo",
+                "product_quinine_demo",
+                "product_ceftriaxone_demo",
+                "product_ors_demo",
+                "product_ringer_demo",
+                "product_ibuprofen_syrup_demo",
+                "product_tetracycline_demo",
+                "product_metronidazole_demo",
+                "product_gloves_demo",
+                "product_syringe_demo",
+            )
+        }
+        costs = [12, 35, 280, 750, 90, 900, 500, 180, 10, 60, 30]
+        opening = [
+            {
+                "product_id": product.id,
+                "lot_name": f"OP-{index:02d}",
+                "expiration_date": today + timedelta(days=120 + 60 * index),
+                "quantity": 400,
+                "unit_cost": costs[index],
+            }
+            for index, product in enumerate(medicines.values())
+        ]
+        self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_13").id,
+                "depot_id": pharmacy.id,
+                "date": now - timedelta(days=90),
+                "description": "Opening stock",
+                "line_ids": opening,
+            }
+        )
+        self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_1").id,
+                "depot_id": pharmacy.id,
+                "partner_id": supplier.id,
+                "date": now - timedelta(days=45),
+                "description": "Quarterly order",
+                "line_ids": [
+                    {
+                        "product_id": medicines["product_paracetamol_demo"].id,
+                        "lot_name": "PA-2611",
+                        "expiration_date": today + timedelta(days=700),
+                        "quantity": 1000,
+                        "unit_cost": 14,
+                    },
+                    {
+                        "product_id": medicines["product_amoxicillin_demo"].id,
+                        "lot_name": "AM-2611",
+                        "expiration_date": today + timedelta(days=500),
+                        "quantity": 500,
+                        "unit_cost": 32,
+                    },
+                ],
+            }
+        )
+        self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_6").id,
+                "depot_id": pharmacy.id,
+                "partner_id": donor.id,
+                "date": now - timedelta(days=30),
+                "line_ids": [
+                    {
+                        "product_id": medicines["product_ors_demo"].id,
+                        "lot_name": "DON-ORS-1",
+                        "expiration_date": today + timedelta(days=365),
+                        "quantity": 300,
+                        "unit_cost": 0,
+                    }
+                ],
+            }
+        )
+        transfer = self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_8").id,
+                "depot_id": pharmacy.id,
+                "dest_depot_id": ward.id,
+                "date": now - timedelta(days=14),
+                "line_ids": [
+                    {"product_id": medicines[xmlid].id, "quantity": quantity}
+                    for xmlid, quantity in (
+                        ("product_paracetamol_demo", 200),
+                        ("product_amoxicillin_demo", 100),
+                        ("product_ringer_demo", 40),
+                        ("product_gloves_demo", 100),
+                    )
+                ],
+            }
+        )
+        self.browse(transfer["id"]).action_receive()
+        self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_9").id,
+                "depot_id": ward.id,
+                "partner_id": patient.id,
+                "line_ids": [
+                    {"product_id": medicines["product_paracetamol_demo"].id, "quantity": 18},
+                    {"product_id": medicines["product_amoxicillin_demo"].id, "quantity": 21},
+                ],
+            }
+        )
+        self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_10").id,
+                "depot_id": pharmacy.id,
+                "service_id": services[0].id,
+                "date": now - timedelta(days=7),
+                "line_ids": [
+                    {"product_id": medicines["product_ringer_demo"].id, "quantity": 24},
+                    {"product_id": medicines["product_gloves_demo"].id, "quantity": 50},
+                ],
+            }
+        )
+        self.create_and_validate(
+            {
+                "flux_id": ref("bhima_stock.flux_11").id,
+                "depot_id": pharmacy.id,
+                "loss_reason": "broken",
+                "description": "Bottles broken during unpacking",
+                "line_ids": [
+                    {"product_id": medicines["product_ibuprofen_syrup_demo"].id, "quantity": 3}
+                ],
+            }
+        )

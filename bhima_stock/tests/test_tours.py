@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import BhimaDepotCommon, BhimaStockCommon
+from .common import BhimaDepotCommon, BhimaMovementCommon, BhimaStockCommon
 
 
 @tagged("post_install", "-at_install")
@@ -29,3 +29,20 @@ class TestDepotTours(BhimaDepotCommon, HttpCase):
             "bhima_stock_restricted_depot_list",
             login="nurse",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMovementTours(BhimaMovementCommon, HttpCase):
+    def test_exit_to_patient_from_the_menu(self):
+        lot = self._purchase(self.depot_a, "TOUR-LOT", 10, 7).line_ids.lot_id
+        self.start_tour(
+            "/odoo/action-bhima_stock.bhima_stock_movement_action_exit_patient",
+            "bhima_stock_exit_to_patient",
+            login="pharmacist",
+        )
+        movement = self.env["bhima.stock.movement"].search(
+            [("flux_id.code", "=", 9)], order="id desc", limit=1
+        )
+        self.assertEqual(movement.state, "done")
+        self.assertEqual(movement.user_id, self.pharmacist)
+        self.assertEqual(self._stock(self.depot_a, lot=lot), 7)
