@@ -36,7 +36,9 @@ class AccountMove(models.Model):
     bhima_movement_ids = fields.One2many(
         "bhima.stock.movement", "account_move_id", string="Stock Movements", readonly=True
     )
-    bhima_movement_count = fields.Integer(compute="_compute_bhima_movement_count")
+    bhima_movement_count = fields.Integer(
+        compute="_compute_bhima_movement_count", compute_sudo=True
+    )
 
     @api.depends("bhima_movement_ids")
     def _compute_bhima_movement_count(self):
@@ -86,15 +88,21 @@ class AccountMove(models.Model):
 
     def _bhima_active_movements(self):
         """The validated movements of these documents that still hold: neither
-        reversals nor reversed."""
-        return self.bhima_movement_ids.filtered(
+        reversals nor reversed (as superuser: a user who may post the document
+        need not read stock movements)."""
+        return self.sudo().bhima_movement_ids.filtered(
             lambda m: m.state == "done" and not m.reversal_of_id and not m.is_reversed
         )
 
     def _bhima_move_stock(self):
-        # the document's own chatter tells what moved: no creation note on each movement
-        Movement = self.env["bhima.stock.movement"].with_context(
-            mail_create_nolog=True, tracking_disable=True
+        # Whoever may post the document and manages its depots moves their stock, even
+        # without the BHIMA stock groups (an accountant): the depot permission is
+        # checked for the user, then the movements are written as superuser. The
+        # document's own chatter tells what moved: no creation note on each movement.
+        Movement = (
+            self.env["bhima.stock.movement"]
+            .sudo()
+            .with_context(mail_create_nolog=True, tracking_disable=True)
         )
         for move in self:
             if move._bhima_active_movements():
@@ -118,8 +126,10 @@ class AccountMove(models.Model):
                 if item["allocations"]:
                     by_depot[item["depot"]].append(item)
             for depot, items in by_depot.items():
+                depot.with_env(self.env)._bhima_check_user_can_move()
                 movement = Movement.create(
                     {
+                        "user_id": self.env.user.id,
                         "flux_id": flux.id,
                         "direction": direction,
                         "depot_id": depot.id,
@@ -173,6 +183,7 @@ class AccountMove(models.Model):
     def _bhima_reverse_stock(self):
         for move in self:
             movements = move._bhima_active_movements()
+            movements.depot_id.with_env(self.env)._bhima_check_user_can_move()
             reversals = movements._bhima_reverse(
                 description=self.env._(
                     "%(document)s back to draft or cancelled", document=move.name

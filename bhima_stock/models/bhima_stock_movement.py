@@ -663,6 +663,7 @@ class BhimaStockMovement(models.Model):
                     "loss_reason": movement.loss_reason,
                     "account_move_id": movement.account_move_id.id,
                     "reversal_of_id": movement.id,
+                    "user_id": self.env.user.id,
                     "description": description
                     or self.env._("Reversal of %(movement)s", movement=movement.name),
                     "line_ids": [

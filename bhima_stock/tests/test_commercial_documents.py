@@ -157,6 +157,25 @@ class TestCustomerInvoices(CommercialDocumentsCommon):
         invoice.with_user(self.cashier).action_post()
         self.assertEqual(self._stock(self.depot_a), 19)
 
+    def test_an_accountant_managing_the_depot_posts_and_resets(self):
+        accountant = new_test_user(
+            self.env, "accountant", groups="account.group_account_invoice", name="Accountant"
+        )
+        invoice = self._invoice(
+            "out_invoice", [self._line(2)], post=False, env=self.env(user=accountant)
+        )
+        with self.assertRaisesRegex(
+            AccessError, "not allowed to move stock in the depot Test Central Pharmacy"
+        ):
+            invoice.with_user(accountant).action_post()
+        self.assertEqual(invoice.state, "draft")
+        self.depot_a.bhima_manager_ids |= accountant
+        invoice.with_user(accountant).action_post()
+        self.assertEqual(self._stock(self.depot_a), 18)
+        self.assertEqual(self._active(invoice).user_id, accountant)
+        invoice.with_user(accountant).button_draft()
+        self.assertEqual(self._stock(self.depot_a), 20)
+
     def test_depot_of_a_line(self):
         self._purchase(self.depot_b, "CD-WARD2", 5, 20)
         self.cashier.bhima_default_depot_id = self.depot_b
