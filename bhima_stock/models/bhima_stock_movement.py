@@ -694,6 +694,17 @@ class BhimaStockMovement(models.Model):
                 else self.env._("Draft %(flux)s", flux=movement.flux_id.name or "")
             )
 
+    def _bhima_form_action(self):
+        """The window action opening this movement's form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "bhima.stock.movement",
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
     def action_print_voucher(self):
         return self.env.ref("bhima_stock.action_report_bhima_stock_movement").report_action(self)
 
@@ -809,37 +820,39 @@ class BhimaStockMovement(models.Model):
             }
         )
         self.browse(transfer["id"]).action_receive()
-        self.create_and_validate(
-            {
-                "flux_id": ref("bhima_stock.flux_9").id,
-                "depot_id": ward.id,
-                "partner_id": patient.id,
-                "line_ids": [
-                    {"product_id": medicines["product_paracetamol_demo"].id, "quantity": 18},
-                    {"product_id": medicines["product_amoxicillin_demo"].id, "quantity": 21},
-                ],
-            }
-        )
-        self.create_and_validate(
-            {
-                "flux_id": ref("bhima_stock.flux_10").id,
-                "depot_id": pharmacy.id,
-                "service_id": services[0].id,
-                "date": now - timedelta(days=7),
-                "line_ids": [
-                    {"product_id": medicines["product_ringer_demo"].id, "quantity": 24},
-                    {"product_id": medicines["product_gloves_demo"].id, "quantity": 50},
-                ],
-            }
-        )
-        self.create_and_validate(
-            {
-                "flux_id": ref("bhima_stock.flux_11").id,
-                "depot_id": pharmacy.id,
-                "loss_reason": "broken",
-                "description": "Bottles broken during unpacking",
-                "line_ids": [
-                    {"product_id": medicines["product_ibuprofen_syrup_demo"].id, "quantity": 3}
-                ],
-            }
-        )
+        exits = [
+            # flux, depot, days ago, header values, [(article, quantity)]
+            (
+                9,
+                ward,
+                0,
+                {"partner_id": patient.id},
+                [("product_paracetamol_demo", 18), ("product_amoxicillin_demo", 21)],
+            ),
+            (
+                10,
+                pharmacy,
+                7,
+                {"service_id": services[0].id},
+                [("product_ringer_demo", 24), ("product_gloves_demo", 50)],
+            ),
+            (
+                11,
+                pharmacy,
+                0,
+                {"loss_reason": "broken", "description": "Bottles broken during unpacking"},
+                [("product_ibuprofen_syrup_demo", 3)],
+            ),
+        ]
+        for code, depot, days, values, lines in exits:
+            self.create_and_validate(
+                {
+                    "flux_id": ref(f"bhima_stock.flux_{code}").id,
+                    "depot_id": depot.id,
+                    "date": now - timedelta(days=days) if days else fields.Datetime.now(),
+                    **values,
+                    "line_ids": [
+                        {"product_id": medicines[xmlid].id, "quantity": qty} for xmlid, qty in lines
+                    ],
+                }
+            )

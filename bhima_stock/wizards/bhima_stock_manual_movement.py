@@ -78,10 +78,4 @@ class BhimaStockManualMovement(models.TransientModel):
                 "line_ids": [line],
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bhima.stock.movement",
-            "res_id": result["id"],
-            "view_mode": "form",
-            "target": "current",
-        }
+        return self.env["bhima.stock.movement"].browse(result["id"])._bhima_form_action()

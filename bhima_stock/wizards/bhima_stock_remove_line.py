@@ -85,10 +85,4 @@ class BhimaStockRemoveLine(models.TransientModel):
                 ],
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bhima.stock.movement",
-            "res_id": result["id"],
-            "view_mode": "form",
-            "target": "current",
-        }
+        return self.env["bhima.stock.movement"].browse(result["id"])._bhima_form_action()
