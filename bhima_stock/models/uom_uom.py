@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import formatLang
 
 # Fields a user may still change on a predefined unit (archiving it, ordering it).
 PREDEFINED_UNIT_FREE_FIELDS = {"active", "sequence"}
@@ -50,3 +51,9 @@ class UomUom(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _bhima_format(self, quantity):
+        """``quantity`` of this unit written in the user's language (4 600,00 in
+        French), for messages."""
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
+        return formatLang(self.env, quantity, digits=digits)
