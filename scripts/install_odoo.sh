@@ -183,7 +183,10 @@ case "$kind" in
             # shellcheck disable=SC2086
             git --git-dir="$git_dir" archive --format=tar "$commit" -- $entries | tar -C "$partial" -xf - \
                 || die "git archive of $commit from $ODOO_SRC failed."
-            rm -rf "$partial/odoo/enterprise"
+            if [ -d "$partial/odoo/enterprise" ]; then
+                rm -rf "$partial/odoo/enterprise"
+                say "Skipped (not Odoo Community): odoo/enterprise"
+            fi
         fi
         ;;
     clone)

@@ -69,11 +69,12 @@ printf '#!/usr/bin/env python3\n' >"$tree/odoo-bin"
 printf "cbor2==5.4.2 ; python_version < '3.12'\npython-ldap==3.4.0 ; sys_platform != 'win32'\nlxml-html-clean; python_version >= '3.12'\npolib==1.1.1\n" >"$tree/requirements.txt"
 echo 'from setuptools import setup' >"$tree/setup.py"
 echo '[metadata]' >"$tree/setup.cfg"
-# ... as a git checkout of 19.0 (odoo/enterprise and the custom folders untracked), and bare
+# ... as a git checkout of 19.0 (odoo/enterprise committed by mistake, the custom folders
+# untracked), and as a bare git directory
 checkout="$T/checkout"
 cp -a "$tree" "$checkout" && rm -rf "$checkout/addons/my_custom"
 git -C "$checkout" init -q && git -C "$checkout" checkout -q -b 19.0 \
-    && git -C "$checkout" add odoo/release.py odoo/__main__.py odoo/addons addons odoo-bin requirements.txt setup.py setup.cfg \
+    && git -C "$checkout" add odoo/release.py odoo/__main__.py odoo/addons odoo/enterprise addons odoo-bin requirements.txt setup.py setup.cfg \
     && git -C "$checkout" -c user.name=t -c user.email=t@example.com commit -qm "Odoo 19.0" \
     || { echo "FAILED  cannot build the test git repository"; exit 1; }
 commit=$(git -C "$checkout" rev-parse HEAD)
