@@ -578,6 +578,10 @@ class AccountMove(models.Model):
             product = line.product_id
             if not product.is_storable or item["notes"]:
                 continue
+            if origin_movements:
+                # what the credited invoice moved, bhima_stock accounts for: the credit
+                # note's cost of goods sold is kept equal to what it returns, even nothing
+                item["direct_quantity"] = item["line_quantity"]
             if not origin:
                 item["notes"].append(
                     self.env._(
@@ -599,7 +603,7 @@ class AccountMove(models.Model):
                     self.env._("%(origin)s moved none of it", origin=origin.display_name)
                 )
                 continue
-            need = credited = item["direct_quantity"] = item["line_quantity"]
+            need = credited = item["line_quantity"]
             returnable = sum(max(outstanding[oline], 0) for oline in candidates)
             item["quantity"] = need
             item["depot"] = candidates[0].movement_id.depot_id

@@ -71,6 +71,8 @@ class AccountMoveLine(models.Model):
         what this invoice line moved and still hold: a re-validated invoice takes
         out only the rest."""
         self.ensure_one()
+        if not self.move_id.sudo().reversal_move_ids:
+            return 0.0
         returns = (
             self.env["bhima.stock.movement.line"]
             .sudo()

@@ -306,14 +306,20 @@ class BhimaStockMovement(models.Model):
             if self.direction == "entry" and not line.origin_line_id and not self.account_move_id:
                 line.fixed_value = line.unit_cost * line.quantity
         source, destination = self._bhima_locations()
-        moves = self.env["stock.move"].create(
-            [
-                dict(
-                    line._bhima_move_values(source, destination),
-                    move_line_ids=self._bhima_move_line_commands(line, source, destination, quants),
-                )
-                for line in self.line_ids
-            ]
+        moves = (
+            self.env["stock.move"]
+            .with_context(bhima_validating=True)
+            .create(
+                [
+                    dict(
+                        line._bhima_move_values(source, destination),
+                        move_line_ids=self._bhima_move_line_commands(
+                            line, source, destination, quants
+                        ),
+                    )
+                    for line in self.line_ids
+                ]
+            )
         )
         self.line_ids._bhima_link_moves(moves)
         moves.with_context(

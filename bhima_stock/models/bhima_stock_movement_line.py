@@ -139,29 +139,37 @@ class BhimaStockMovementLine(models.Model):
         "move_id.value", "move_id.state", "quantity", "unit_cost", "fixed_value", "direction"
     )
     def _compute_value(self):
+        estimated = self.browse()
         for line in self:
             if line.move_id.state == "done":
                 line.value = line.move_id.value
             elif line.fixed_value or line.origin_line_id:
                 line.value = line.fixed_value
             elif line.direction == "exit" and line.product_id.cost_method == "average":
-                line.value = line._bhima_estimated_exit_value()
+                estimated |= line
             else:
                 line.value = line.quantity * line.unit_cost
+        estimated._bhima_estimate_exit_values()
 
-    def _bhima_estimated_exit_value(self):
-        """What a draft exit dated now will be valued at (average cost): its share
-        of the value left, all of it if it takes everything left."""
-        self.ensure_one()
-        company = self.movement_id.company_id or self.env.company
-        product = self.product_id.with_company(company).sudo()
-        quantity = self._bhima_product_qty()
-        on_hand, value_left, average = product._bhima_avco_state(company=company)
-        if product.uom_id.compare(on_hand, 0) <= 0:
-            return company.currency_id.round(average * quantity)
-        if product.uom_id.compare(quantity, on_hand) >= 0:
-            return company.currency_id.round(value_left + (quantity - on_hand) * average)
-        return company.currency_id.round(value_left * quantity / on_hand)
+    def _bhima_estimate_exit_values(self):
+        """What draft exits dated now will be valued at (average cost): their
+        share of the value left, all of it if they take everything left."""
+        for company, lines in self.grouped(
+            lambda line: line.movement_id.company_id or self.env.company
+        ).items():
+            products = lines.product_id.with_company(company).sudo()
+            states = products._bhima_avco_states(company=company)
+            currency = company.currency_id
+            for line in lines:
+                on_hand, value_left, average = states[line.product_id]
+                quantity = line._bhima_product_qty()
+                if line.product_id.uom_id.compare(on_hand, 0) <= 0:
+                    value = average * quantity
+                elif line.product_id.uom_id.compare(quantity, on_hand) >= 0:
+                    value = value_left + (quantity - on_hand) * average
+                else:
+                    value = value_left * quantity / on_hand
+                line.value = currency.round(value)
 
     # ------------------------------------------------------------------
     # Quantities in the article's unit

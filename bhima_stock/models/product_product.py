@@ -63,14 +63,21 @@ class ProductProduct(models.Model):
         with the quantities Odoo values (picked move lines between a valued and a
         not valued location, not owned by a third party). One query."""
         self.ensure_one()
+        return self._bhima_valued_moves_by_product(at_date, company)[self.id]
+
+    def _bhima_valued_moves_by_product(self, at_date=None, company=None):
+        """``{product id: [ValuedMove]}`` for the products of ``self``, in one query."""
+        if not self:
+            return {}
         company = company or self.env.company
-        self.env.flush_all()
+        for model in ("stock.move", "stock.move.line", "stock.location"):
+            self.env[model].flush_model()
         valued = "({alias}.company_id IS NOT NULL AND {alias}.usage IN ('internal', 'transit'))"
         src, dest = valued.format(alias="src"), valued.format(alias="dest")
         rows = self.env.execute_query(
             SQL(
                 f"""
-                SELECT m.id, m.date, COALESCE(m.value, 0),
+                SELECT m.product_id, m.id, m.date, COALESCE(m.value, 0),
                        m.is_in OR m.is_dropship, m.is_out OR m.is_dropship,
                        COALESCE(SUM(ml.quantity_product_uom) FILTER (
                            WHERE m.is_dropship OR (NOT {src} AND {dest})), 0),
@@ -83,7 +90,7 @@ class ProductProduct(models.Model):
                         AND (ml.owner_id IS NULL OR ml.owner_id = %(partner)s)
                   LEFT JOIN stock_location src ON src.id = ml.location_id
                   LEFT JOIN stock_location dest ON dest.id = ml.location_dest_id
-                 WHERE m.product_id = %(product)s
+                 WHERE m.product_id = ANY(%(products)s)
                    AND m.company_id = %(company)s
                    AND m.state = 'done'
                    AND (m.is_in OR m.is_out OR m.is_dropship)
@@ -91,66 +98,107 @@ class ProductProduct(models.Model):
               GROUP BY m.id
               ORDER BY m.date, m.id
                 """,
-                product=self.id,
+                products=self.ids,
                 company=company.id,
                 partner=company.partner_id.id,
                 at_date=at_date,
             )
         )
-        return [ValuedMove(*row) for row in rows]
+        result = {product_id: [] for product_id in self.ids}
+        for product_id, *values in rows:
+            result[product_id].append(ValuedMove(*values))
+        return result
 
     def _bhima_manual_costs(self, at_date=None, company=None):
-        """[(date, unit cost)] of the manual cost changes (Odoo's product.value
-        without move nor lot), in date order."""
-        self.ensure_one()
+        """``{product id: [(date, unit cost)]}`` of the manual cost changes (Odoo's
+        product.value without move nor lot), in date order."""
+        if not self:
+            return {}
         company = company or self.env.company
-        self.env.flush_all()
-        return self.env.execute_query(
+        self.env["product.value"].flush_model()
+        rows = self.env.execute_query(
             SQL(
                 """
-                SELECT date, value FROM product_value
-                 WHERE product_id = %(product)s AND move_id IS NULL AND lot_id IS NULL
+                SELECT product_id, date, value FROM product_value
+                 WHERE product_id = ANY(%(products)s) AND move_id IS NULL AND lot_id IS NULL
                    AND company_id = %(company)s
                    AND (%(at_date)s::timestamp IS NULL OR date <= %(at_date)s::timestamp)
               ORDER BY date, id
                 """,
-                product=self.id,
+                products=self.ids,
                 company=company.id,
                 at_date=at_date,
             )
         )
+        result = {product_id: [] for product_id in self.ids}
+        for product_id, date, value in rows:
+            result[product_id].append((date, value))
+        return result
+
+    def _bhima_valued_on_hand(self, company):
+        """``{product id: quantity}`` the company holds in its valued locations
+        (internal and transit), from the quants: one query."""
+        self.env["stock.quant"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT q.product_id, SUM(q.quantity)
+                  FROM stock_quant q
+                  JOIN stock_location loc ON loc.id = q.location_id
+                 WHERE q.product_id = ANY(%(products)s) AND q.company_id = %(company)s
+                   AND loc.usage IN ('internal', 'transit') AND loc.company_id IS NOT NULL
+                   AND (q.owner_id IS NULL OR q.owner_id = %(partner)s)
+              GROUP BY q.product_id
+                """,
+                products=self.ids,
+                company=company.id,
+                partner=company.partner_id.id,
+            )
+        )
+        return dict(rows)
 
     def _bhima_avco_state(self, at_date=None, company=None):
         """(quantity, value, average unit cost) of the product at ``at_date``:
         Odoo's average-cost replay, where each exit removes the value it was
         posted with."""
         self.ensure_one()
-        moves = self._bhima_valued_moves(at_date, company)
-        costs = list(self._bhima_manual_costs(at_date, company))
-        uom = self.uom_id
-        quantity = value = average = 0.0
-        for move in moves:
-            while costs and move.date >= costs[0][0]:
-                average = costs.pop(0)[1]
-                value = average * quantity
-            if move.is_in:
-                previous = quantity
-                quantity += move.in_qty
-                if uom.compare(previous, 0) > 0:
-                    value += move.value
-                    average = value / quantity if not uom.is_zero(quantity) else average
-                else:
-                    average = move.value / move.in_qty if move.in_qty else average
+        return self._bhima_avco_states(at_date, company)[self]
+
+    def _bhima_avco_states(self, at_date=None, company=None):
+        """``{product: (quantity, value, average unit cost)}`` for the products of
+        ``self`` at ``at_date``, in two queries."""
+        if not self:
+            return {}
+        moves_by_product = self._bhima_valued_moves_by_product(at_date, company)
+        costs_by_product = self._bhima_manual_costs(at_date, company)
+        states = {}
+        for product in self:
+            costs = costs_by_product[product.id]
+            uom = product.uom_id
+            quantity = value = average = 0.0
+            for move in moves_by_product[product.id]:
+                while costs and move.date >= costs[0][0]:
+                    average = costs.pop(0)[1]
                     value = average * quantity
-            if move.is_out:
-                quantity -= move.out_qty
-                value -= move.value
-                if uom.compare(quantity, 0) > 0:
-                    average = value / quantity
-        for _date, cost in costs:
-            average = cost
-            value = average * quantity
-        return quantity, value, average
+                if move.is_in:
+                    previous = quantity
+                    quantity += move.in_qty
+                    if uom.compare(previous, 0) > 0:
+                        value += move.value
+                        average = value / quantity if not uom.is_zero(quantity) else average
+                    else:
+                        average = move.value / move.in_qty if move.in_qty else average
+                        value = average * quantity
+                if move.is_out:
+                    quantity -= move.out_qty
+                    value -= move.value
+                    if uom.compare(quantity, 0) > 0:
+                        average = value / quantity
+            for _date, cost in costs:
+                average = cost
+                value = average * quantity
+            states[product] = (quantity, value, average)
+        return states
 
     def _run_avco(self, at_date=None, lot=None, method="realtime"):
         if lot or method != "realtime":

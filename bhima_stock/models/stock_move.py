@@ -154,38 +154,57 @@ class StockMove(models.Model):
         fixed = self.filtered("bhima_origin_move_id")
         for move in fixed:
             move.value = move.bhima_fixed_value
-        later = (self - fixed)._bhima_products_moved_after()
-        for (product, company, date), moves in (
-            (self - fixed).grouped(lambda m: (m.product_id, m.company_id, m.date)).items()
-        ):
-            product = product.with_company(company)
-            at_date = date if product in later else None
-            if product.cost_method == "fifo":
-                processed = 0.0
-                for move in moves:
-                    quantity = move._get_valued_qty()
-                    move.value = product.with_context(
-                        fifo_qty_already_processed=processed
-                    )._run_fifo(quantity, at_date=at_date)
-                    processed += quantity
-            elif product.cost_method == "average":
-                moves._bhima_set_average_values(product, at_date)
-            else:
-                for move in moves:
-                    move.value = product.standard_price * move._get_valued_qty()
+        todo = self - fixed
+        later = todo._bhima_products_moved_after()
+        for (company, date), moves in todo.grouped(lambda m: (m.company_id, m.date)).items():
+            products = moves.product_id.with_company(company)
+            average = products.filtered(lambda p: p.cost_method == "average")
+            # dated now and not emptying the stock: the product's average cost (exact, not
+            # rounded); back-dated, or taking what is left: the replay at that date
+            taken = defaultdict(float)
+            for move in moves:
+                taken[move.product_id] += move._get_valued_qty()
+            on_hand = average._bhima_valued_on_hand(company)
+            replayed = average.filtered(
+                lambda p: p in later or p.uom_id.compare(taken[p], on_hand.get(p.id, 0.0)) >= 0
+            )
+            states = {
+                product: (on_hand.get(product.id, 0.0), None, product.standard_price)
+                for product in average - replayed
+            }
+            states.update((replayed - later)._bhima_avco_states(company=company))
+            states.update((replayed & later)._bhima_avco_states(date, company=company))
+            for product, product_moves in moves.grouped("product_id").items():
+                product = product.with_company(company)
+                at_date = date if product in later else None
+                if product.cost_method == "fifo":
+                    processed = 0.0
+                    for move in product_moves:
+                        quantity = move._get_valued_qty()
+                        move.value = product.with_context(
+                            fifo_qty_already_processed=processed
+                        )._run_fifo(quantity, at_date=at_date)
+                        processed += quantity
+                elif product.cost_method == "average":
+                    product_moves._bhima_set_average_values(product, states[product])
+                else:
+                    for move in product_moves:
+                        move.value = product.standard_price * move._get_valued_qty()
 
-    def _bhima_set_average_values(self, product, at_date):
+    def _bhima_set_average_values(self, product, state):
         """Average cost: the exact average of the movement's date (value left over
         quantity left, not the cost rounded to the price precision: a tablet of a
         box of 1000 at 4.00 is worth 0.004). An exit that takes everything left
         takes the whole value left, so that no rounding residue stays in a stock
-        of zero."""
+        of zero. ``state``: the product's (quantity, value, average) then."""
         currency = self.company_id.currency_id
         uom = product.uom_id
-        on_hand, value_left, average = product._bhima_avco_state(at_date)
+        on_hand, value_left, average = state
         for move in self:
             quantity = move._get_valued_qty()
-            if uom.compare(on_hand, 0) > 0 and uom.compare(quantity, on_hand) >= 0:
+            if value_left is None:  # not emptying the stock: at the average cost
+                value = average * quantity
+            elif uom.compare(on_hand, 0) > 0 and uom.compare(quantity, on_hand) >= 0:
                 value = value_left + (quantity - on_hand) * average
             elif uom.compare(on_hand, 0) > 0:
                 value = value_left * quantity / on_hand
@@ -193,30 +212,30 @@ class StockMove(models.Model):
                 value = average * quantity
             move.value = currency.round(value)
             on_hand -= quantity
-            value_left -= move.value
+            if value_left is not None:
+                value_left -= move.value
 
     def _bhima_products_moved_after(self):
         """The products of ``self`` with valued moves dated after these moves
         (``self`` is then back-dated for them)."""
         if not self:
             return self.env["product.product"]
-        self.env["stock.move"].flush_model()
+        self.env["stock.move"].flush_model(["product_id", "company_id", "state", "date"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT m.product_id
-                  FROM stock_move m
-                  JOIN (SELECT unnest(%(products)s) AS product_id, unnest(%(dates)s) AS date,
-                               unnest(%(companies)s) AS company_id) todo
-                    ON todo.product_id = m.product_id AND todo.company_id = m.company_id
-                 WHERE m.state = 'done' AND (m.is_in OR m.is_out) AND m.date > todo.date
+                SELECT product_id, company_id, MAX(date) FROM stock_move
+                 WHERE product_id = ANY(%(products)s) AND state = 'done' AND (is_in OR is_out)
+              GROUP BY product_id, company_id
                 """,
-                products=self.product_id.ids and [m.product_id.id for m in self],
-                dates=[m.date for m in self],
-                companies=[m.company_id.id for m in self],
+                products=self.product_id.ids,
             )
         )
-        return self.env["product.product"].browse(row[0] for row in rows)
+        last = {(product_id, company_id): date for product_id, company_id, date in rows}
+        return self.filtered(
+            lambda m: last.get((m.product_id.id, m.company_id.id)) is not None
+            and last[(m.product_id.id, m.company_id.id)] > m.date
+        ).product_id
 
     def _get_value_from_quotation(self, quantity, at_date=None):
         if not (self.bhima_movement_id and self._is_in()):
@@ -354,8 +373,8 @@ class StockMove(models.Model):
 
     def _create_account_move(self):
         """One journal entry per BHIMA movement (BHIMA posts one voucher per
-        document), with one line per account, article and side: the stock
-        account can be read per article against its valuation."""
+        document), with one line per account: the articles, lots, quantities
+        and values are on the movement's stock moves."""
         bhima_moves = self.filtered("bhima_movement_id")
         account_moves = super(StockMove, self - bhima_moves)._create_account_move()
         for movement, moves in bhima_moves.grouped("bhima_movement_id").items():
@@ -366,8 +385,17 @@ class StockMove(models.Model):
                     continue
                 linked |= move
                 for vals in move._get_account_move_line_vals():
-                    key = (vals["account_id"], vals.get("partner_id"), vals.get("product_id"))
-                    total = totals.setdefault(key, dict(vals, debit=0.0, credit=0.0))
+                    key = (vals["account_id"], vals.get("partner_id"))
+                    total = totals.setdefault(
+                        key,
+                        {
+                            "account_id": vals["account_id"],
+                            "partner_id": vals.get("partner_id"),
+                            "name": movement.name,
+                            "debit": 0.0,
+                            "credit": 0.0,
+                        },
+                    )
                     total["debit"] += vals["debit"] - vals["credit"]
             lines = []
             for vals in totals.values():
