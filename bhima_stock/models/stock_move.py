@@ -165,8 +165,11 @@ class StockMove(models.Model):
             for move in moves:
                 taken[move.product_id] += move._get_valued_qty()
             on_hand = average._bhima_valued_on_hand(company)
-            replayed = average.filtered(
-                lambda p: p in later or p.uom_id.compare(taken[p], on_hand.get(p.id, 0.0)) >= 0
+            replayed = average.browse(
+                product.id
+                for product in average
+                if product in later
+                or product.uom_id.compare(taken[product], on_hand.get(product.id, 0.0)) >= 0
             )
             states = {
                 product: (on_hand.get(product.id, 0.0), None, product.standard_price)
