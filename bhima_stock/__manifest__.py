@@ -2,7 +2,7 @@
     "name": "BHIMA Stock Management",
     "summary": "Hospital stock management in the BHIMA way: depots, lots, "
     "fluxes, registers, and commercial documents that move stock",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Inventory",
     "website": "https://github.com/bhima-odoo/bhima_stock",
     "author": "bhima_stock developers",
@@ -44,6 +44,7 @@
             "bhima_stock/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }
