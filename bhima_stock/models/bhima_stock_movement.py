@@ -145,6 +145,16 @@ class BhimaStockMovement(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     value_total = fields.Monetary(string="Value", compute="_compute_value_total")
+    # issue 10: a delivery of a requisition (exit to a service, transfer to a depot)
+    requisition_id = fields.Many2one(
+        "bhima.stock.requisition",
+        string="Requisition",
+        index="btree_not_null",
+        copy=False,
+        domain="[('depot_id', '=', depot_id), "
+        "('status', 'in', ('validated', 'partially', 'partial_surpluses'))]",
+        help="The requisition this exit delivers: its status follows the deliveries.",
+    )
 
     @api.depends("flux_id")
     def _compute_direction(self):
@@ -200,6 +210,13 @@ class BhimaStockMovement(models.Model):
             self.line_ids = [(5, 0, 0)] + [
                 (0, 0, values) for values in self.transfer_origin_id._bhima_reception_line_values()
             ]
+
+    @api.onchange("requisition_id")
+    def _onchange_requisition_id(self):
+        """Load what is left to deliver of the requisition (issue 10)."""
+        if self.requisition_id and self.state == "draft":
+            values = self.requisition_id._bhima_movement_values()
+            self.update({**values, "line_ids": [(5, 0, 0), *values["line_ids"]]})
 
     def action_propose_lots(self):
         """Propose the lots of the exit lines, first expiry first out."""
@@ -402,7 +419,8 @@ class BhimaStockMovement(models.Model):
         """Expired lots leave only as a loss; no lot goes below zero at the
         movement's date or later, unless the depot allows negative stock."""
         day = fields.Date.context_today(self, self.date)
-        if self.flux_id.counterpart != "loss":
+        # issue 10: a count (adjustment) may find less of an expired lot
+        if self.flux_id.counterpart not in ("loss", "adjustment"):
             expired = self.line_ids.filtered(
                 lambda line: not line.origin_line_id and line.lot_id._bhima_is_expired(day)
             )
