@@ -174,6 +174,17 @@ class BhimaStockRequisition(models.Model):
                 requisition._bhima_check_requester()
         return result
 
+    def _bhima_check_lines_open(self):
+        locked = self.filtered(lambda r: r.is_validated or r.is_cancelled)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The requisition %(requisition)s is validated or cancelled: its lines "
+                    "cannot be changed.",
+                    requisition=locked[0].display_name,
+                )
+            )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_validated(self):
         if any(r.is_validated for r in self):

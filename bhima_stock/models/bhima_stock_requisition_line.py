@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class BhimaStockRequisitionLine(models.Model):
@@ -53,6 +54,20 @@ class BhimaStockRequisitionLine(models.Model):
         "CHECK(quantity > 0 AND quantity_validated >= 0)",
         "Requested quantities must be positive.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.requisition_id._bhima_check_lines_open()
+        return lines
+
+    def write(self, vals):
+        self.requisition_id._bhima_check_lines_open()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_validated(self):
+        self.requisition_id._bhima_check_lines_open()
 
     @api.depends("quantity")
     def _compute_quantity_validated(self):

@@ -11,3 +11,5 @@ from . import test_rpc_inventory
 from . import test_rpc_movements
 from . import test_tours
 from . import test_count
+from . import test_import
+from . import test_stock_operations
