@@ -13,3 +13,4 @@ from . import test_tours
 from . import test_count
 from . import test_import
 from . import test_stock_operations
+from . import test_rpc_operations
