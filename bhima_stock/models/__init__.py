@@ -33,3 +33,4 @@ from . import bhima_stock_assignment
 from . import bhima_stock_requisition
 from . import bhima_stock_requisition_line
 from . import bhima_stock_requisition_report
+from . import product_product

@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .product_product import BhimaDeferredPrices
+
 COUNT_STATES = [
     ("draft", "Draft"),
     ("counting", "Counting"),
@@ -401,8 +403,14 @@ class BhimaStockCount(models.Model):
                     lines="\n".join(f"- {line._bhima_label()}" for line in pending),
                 )
             )
+        deferred = self.env.context.get("bhima_deferred_prices")
         with self.env.cr.savepoint():
-            self._bhima_apply_lines()
+            if isinstance(deferred, BhimaDeferredPrices):
+                self._bhima_apply_lines()
+            else:
+                deferred = BhimaDeferredPrices()
+                self.with_context(bhima_deferred_prices=deferred)._bhima_apply_lines()
+                deferred.flush(self.env)
 
     def _bhima_apply_lines(self):
         if self.full_count:
@@ -459,6 +467,10 @@ class BhimaStockCount(models.Model):
                     lines="\n".join(f"- {line._bhima_label()}" for line in missing_lot),
                 )
             )
+        log_values = {
+            line.id: {"qty_before": before, "qty_after": before + difference}
+            for line, before, difference in todo
+        }
         exits = [(line, -difference) for line, _b, difference in todo if difference < 0]
         entries = [(line, difference) for line, _b, difference in todo if difference > 0]
         movements = self.env["bhima.stock.movement"]
@@ -492,17 +504,15 @@ class BhimaStockCount(models.Model):
             )
             movement.action_validate()
             for (line, _quantity), movement_line in zip(items, movement.line_ids, strict=True):
-                values = {"movement_line_id": movement_line.id}
+                values = log_values[line.id]
+                values["movement_line_id"] = movement_line.id
                 if movement_line.lot_id and not line.lot_id:
                     values["lot_id"] = movement_line.lot_id.id
                 if movement_line.quantity:
                     values["unit_cost"] = movement_line.move_id.value / movement_line.quantity
-                line._bhima_internal().write(values)
             movements |= movement
-        for line, before, difference in todo:
-            line._bhima_internal().write(
-                {"qty_before": before, "qty_after": before + difference}
-            )
+        for line in lines:
+            line._bhima_internal().write(log_values[line.id])
         self._bhima_internal().write(
             {
                 "state": "done",
@@ -510,6 +520,8 @@ class BhimaStockCount(models.Model):
                 "movement_ids": [Command.set(movements.ids)],
             }
         )
+        if self.origin == "import":
+            return  # the import's own message says it, for every depot at once
         self.message_post(
             body=self.env._(
                 "Count validated: %(entries)s lots found in excess, %(exits)s lots missing, "

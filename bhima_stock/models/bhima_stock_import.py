@@ -16,6 +16,7 @@ from ..tools.bhima_spreadsheet import (
     write_csv,
     write_xlsx,
 )
+from .product_product import BhimaDeferredPrices
 
 _logger = logging.getLogger(__name__)
 
@@ -1570,10 +1571,13 @@ class BhimaStockImport(models.Model):
 
     def _bhima_apply_plan(self, plan):
         self.ensure_one()
+        deferred = BhimaDeferredPrices()
+        record = self.with_context(bhima_deferred_prices=deferred)
         if self.import_type == "bhima":
-            movements, counts = self._bhima_apply_opening(plan), self.env["bhima.stock.count"]
+            movements, counts = record._bhima_apply_opening(plan), self.env["bhima.stock.count"]
         else:
-            movements, counts = self._bhima_apply_article(plan)
+            movements, counts = record._bhima_apply_article(plan)
+        deferred.flush(self.env)
         self._bhima_internal().sudo().write(
             {
                 "state": "done",
