@@ -196,11 +196,15 @@ def main():
         print(f"  {'native: action_apply_inventory':<55} {native_apply_time * 1000:10.1f} ms")
         print(f"  {'native total':<55} {native * 1000:10.1f} ms")
         print(f"  {'ours: preview (dry run, limit 10 s)':<55} {preview_time * 1000:10.1f} ms")
-        print(f"  {'ours: apply (checks + counts + movements, limit 60 s)':<55} "
-              f"{apply_time * 1000:10.1f} ms")
+        print(
+            f"  {'ours: apply (checks + counts + movements, limit 60 s)':<55} "
+            f"{apply_time * 1000:10.1f} ms"
+        )
         print(f"  {'ours total':<55} {ours * 1000:10.1f} ms")
-        print(f"  peak memory of the process: {ours_rss:.0f} MB after ours (limit 1024), "
-              f"{native_rss:.0f} MB after native")
+        print(
+            f"  peak memory of the process: {ours_rss:.0f} MB after ours (limit 1024), "
+            f"{native_rss:.0f} MB after native"
+        )
         print(f"  ratio {ratio:.2f} (goal 0.5) {'OK' if ok else 'OVER LIMIT'}")
         sys.stdout.flush()
     raise SystemExit(0 if ok else 1)

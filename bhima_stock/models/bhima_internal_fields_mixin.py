@@ -47,7 +47,8 @@ class BhimaInternalFieldsMixin(models.AbstractModel):
                 for key, value in self.env.context.items()
                 if not (key.startswith("default_") and key[8:] in self._bhima_internal_fields)
             }
-            return super(BhimaInternalFieldsMixin, self.with_context(context)).create(vals_list)
+            records = self.with_env(self.env(context=context))
+            return super(BhimaInternalFieldsMixin, records).create(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):

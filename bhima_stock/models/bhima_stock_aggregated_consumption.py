@@ -85,11 +85,14 @@ class BhimaStockAggregatedConsumption(models.Model):
         return records
 
     def write(self, vals):
-        if not self._bhima_is_internal() and any(r.state != "draft" for r in self):
-            if set(vals) - {"description"}:
-                raise UserError(
-                    self.env._("A validated or cancelled aggregated consumption cannot be changed.")
-                )
+        if (
+            not self._bhima_is_internal()
+            and any(r.state != "draft" for r in self)
+            and set(vals) - {"description"}
+        ):
+            raise UserError(
+                self.env._("A validated or cancelled aggregated consumption cannot be changed.")
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -133,8 +136,9 @@ class BhimaStockAggregatedConsumption(models.Model):
     def _bhima_check_draft(self):
         if self.state != "draft":
             raise UserError(
-                self.env._("%(record)s is already validated or cancelled.",
-                           record=self.display_name)
+                self.env._(
+                    "%(record)s is already validated or cancelled.", record=self.display_name
+                )
             )
 
     def action_cancel(self):
@@ -154,101 +158,19 @@ class BhimaStockAggregatedConsumption(models.Model):
         self._bhima_check_draft()
         self.depot_id._bhima_check_open()
         self.depot_id._bhima_check_user_can_move()
-        today = fields.Date.context_today(self)
-        if self.date_from > today:
+        if self.date_from > fields.Date.context_today(self):
             raise UserError(
                 self.env._(
                     "The period starts on %(date)s: a future period cannot be entered.",
                     date=format_date(self.env, self.date_from),
                 )
             )
-        lines = self.line_ids.filtered(lambda l: l.quantity_consumed or l.quantity_lost)
+        lines = self.line_ids.filtered(lambda line: line.quantity_consumed or line.quantity_lost)
         if not lines:
             raise UserError(self.env._("Nothing was consumed or lost: fill in the lots."))
-        period_days = (self.date_to - self.date_from).days + 1
-        at_end = self.depot_id._bhima_balances_at(self._bhima_period_end(), lines.product_id.ids)
-        now = self.env["stock.warehouse"]._bhima_current_balances(
-            self.depot_id.ids, lines.product_id.ids
-        )
-        over_end, over_now, problems = [], [], []
-        for line in lines:
-            key = (line.product_id.id, line.lot_id.id or None)
-            used = line.quantity_consumed + line.quantity_lost
-            uom = line.product_id.uom_id
-            if line.quantity_consumed < 0 or line.quantity_lost < 0:
-                problems.append(
-                    self.env._("- %(lot)s: quantities cannot be negative", lot=line._bhima_label())
-                )
-            if not 0 <= line.stock_out_days <= period_days:
-                problems.append(
-                    self.env._(
-                        "- %(lot)s: %(days)s days of stock-out in a period of %(period)s days",
-                        lot=line._bhima_label(),
-                        days=line.stock_out_days,
-                        period=period_days,
-                    )
-                )
-            if line.stock_out_days and line.detail_ids:
-                problems += line._bhima_detail_problems()
-            end_balance = at_end.get(key, 0.0)
-            if uom.compare(used, end_balance) > 0:
-                over_end.append((line, used, end_balance))
-            current = now.get((self.depot_id.id, *key), 0.0)
-            if uom.compare(used, current) > 0:
-                over_now.append((line, used, current))
-        if problems:
-            raise UserError("\n".join(problems))
-        def listing(over):
-            return "\n".join(
-                self.env._(
-                    "- %(lot)s: %(used)s consumed and lost, %(stock)s in stock",
-                    lot=line._bhima_label(),
-                    used=used,
-                    stock=stock,
-                )
-                for line, used, stock in over
-            )
-
-        if over_end:
-            raise UserError(
-                self.env._(
-                    "Consumed and lost exceed the stock at the end of the period (%(date)s):\n"
-                    "%(lines)s",
-                    date=format_date(self.env, self.date_to),
-                    lines=listing(over_end),
-                )
-            )
-        if over_now:
-            raise UserError(
-                self.env._(
-                    "Consumed and lost exceed the stock of the depot now:\n%(lines)s",
-                    lines=listing(over_now),
-                )
-            )
-        # the exit documents, grouped by flux, date and description
-        documents = defaultdict(list)
-        base = self.description or self.env._("Aggregated consumption %(name)s", name=self.name)
-        for line in lines:
-            if line.stock_out_days and line.detail_ids:
-                for detail in line.detail_ids:
-                    moment = self._bhima_datetime(detail.date_to)
-                    label = "%s [%s - %s]" % (
-                        base,
-                        detail.date_from.strftime("%d/%m/%Y"),
-                        detail.date_to.strftime("%d/%m/%Y"),
-                    )
-                    if detail.quantity_consumed:
-                        documents[(16, moment, label)].append((line, detail.quantity_consumed))
-                    if detail.quantity_lost:
-                        documents[(11, moment, label)].append((line, detail.quantity_lost))
-                continue
-            day = fields.Date.subtract(self.date_to, days=line.stock_out_days)
-            moment = self._bhima_datetime(day)
-            if line.quantity_consumed:
-                documents[(16, moment, base)].append((line, line.quantity_consumed))
-            if line.quantity_lost:
-                documents[(11, moment, base)].append((line, line.quantity_lost))
+        self._bhima_check_lines(lines)
         movements = self.env["bhima.stock.movement"]
+        documents = self._bhima_documents(lines)
         for (code, moment, label), items in sorted(documents.items(), key=lambda i: i[0][1]):
             values = {
                 "flux_id": self.env.ref(f"bhima_stock.flux_{code}").id,
@@ -276,6 +198,81 @@ class BhimaStockAggregatedConsumption(models.Model):
             {"state": "done", "movement_ids": [Command.set(movements.ids)]}
         )
 
+    def _bhima_check_lines(self, lines):
+        """Quantities, stock-out days and sub-periods make sense; consumed and
+        lost stay within the stock at the period's end and now."""
+        period_days = (self.date_to - self.date_from).days + 1
+        at_end = self.depot_id._bhima_balances_at(self._bhima_period_end(), lines.product_id.ids)
+        now = self.env["stock.warehouse"]._bhima_current_balances(
+            self.depot_id.ids, lines.product_id.ids
+        )
+        over_end, over_now, problems = [], [], []
+        for line in lines:
+            problems += line._bhima_problems(period_days)
+            key = (line.product_id.id, line.lot_id.id or None)
+            used = line.quantity_consumed + line.quantity_lost
+            uom = line.product_id.uom_id
+            if uom.compare(used, at_end.get(key, 0.0)) > 0:
+                over_end.append((line, used, at_end.get(key, 0.0)))
+            current = now.get((self.depot_id.id, *key), 0.0)
+            if uom.compare(used, current) > 0:
+                over_now.append((line, used, current))
+        if problems:
+            raise UserError("\n".join(problems))
+
+        def listing(over):
+            return "\n".join(
+                self.env._(
+                    "- %(lot)s: %(used)s consumed and lost, %(stock)s in stock",
+                    lot=line._bhima_label(),
+                    used=used,
+                    stock=stock,
+                )
+                for line, used, stock in over
+            )
+
+        if over_end:
+            raise UserError(
+                self.env._(
+                    "Consumed and lost exceed the stock at the end of the period (%(date)s):\n"
+                    "%(lines)s",
+                    date=format_date(self.env, self.date_to),
+                    lines=listing(over_end),
+                )
+            )
+        if over_now:
+            raise UserError(
+                self.env._(
+                    "Consumed and lost exceed the stock of the depot now:\n%(lines)s",
+                    lines=listing(over_now),
+                )
+            )
+
+    def _bhima_documents(self, lines):
+        """{(flux code, date, description): [(line, quantity)]}: the exit
+        documents, dated as BHIMA does."""
+        documents = defaultdict(list)
+        base = self.description or self.env._("Aggregated consumption %(name)s", name=self.name)
+        for line in lines:
+            if line.stock_out_days and line.detail_ids:
+                for detail in line.detail_ids:
+                    moment = self._bhima_datetime(detail.date_to)
+                    start = detail.date_from.strftime("%d/%m/%Y")
+                    end = detail.date_to.strftime("%d/%m/%Y")
+                    label = f"{base} [{start} - {end}]"
+                    if detail.quantity_consumed:
+                        documents[(16, moment, label)].append((line, detail.quantity_consumed))
+                    if detail.quantity_lost:
+                        documents[(11, moment, label)].append((line, detail.quantity_lost))
+                continue
+            day = fields.Date.subtract(self.date_to, days=line.stock_out_days)
+            moment = self._bhima_datetime(day)
+            if line.quantity_consumed:
+                documents[(16, moment, base)].append((line, line.quantity_consumed))
+            if line.quantity_lost:
+                documents[(11, moment, base)].append((line, line.quantity_lost))
+        return documents
+
     @api.model
     def create_and_validate(self, values):
         """Create an aggregated consumption from ``values`` (``line_ids`` as a
@@ -295,4 +292,8 @@ class BhimaStockAggregatedConsumption(models.Model):
         with self.env.cr.savepoint():
             record = self.create(values)
             record.action_validate()
-        return {"id": record.id, "name": record.name, "movements": record.movement_ids.mapped("name")}
+        return {
+            "id": record.id,
+            "name": record.name,
+            "movements": record.movement_ids.mapped("name"),
+        }

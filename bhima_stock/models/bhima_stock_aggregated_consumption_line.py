@@ -47,9 +47,7 @@ class BhimaStockAggregatedConsumptionLine(models.Model):
                 continue
             products = lines.product_id.ids
             at_end = record.depot_id._bhima_balances_at(record._bhima_period_end(), products)
-            now = self.env["stock.warehouse"]._bhima_current_balances(
-                record.depot_id.ids, products
-            )
+            now = self.env["stock.warehouse"]._bhima_current_balances(record.depot_id.ids, products)
             for line in lines:
                 key = (line.product_id.id, line.lot_id.id or None)
                 line.balance_end = at_end.get(key, 0.0)
@@ -59,9 +57,32 @@ class BhimaStockAggregatedConsumptionLine(models.Model):
         self.ensure_one()
         if self.lot_id:
             return self.env._(
-                "%(article)s, lot %(lot)s", article=self.product_id.display_name, lot=self.lot_id.name
+                "%(article)s, lot %(lot)s",
+                article=self.product_id.display_name,
+                lot=self.lot_id.name,
             )
         return self.product_id.display_name
+
+    def _bhima_problems(self, period_days):
+        """What is wrong with the line, as lines of an error message."""
+        self.ensure_one()
+        problems = []
+        if self.quantity_consumed < 0 or self.quantity_lost < 0:
+            problems.append(
+                self.env._("- %(lot)s: quantities cannot be negative", lot=self._bhima_label())
+            )
+        if not 0 <= self.stock_out_days <= period_days:
+            problems.append(
+                self.env._(
+                    "- %(lot)s: %(days)s days of stock-out in a period of %(period)s days",
+                    lot=self._bhima_label(),
+                    days=self.stock_out_days,
+                    period=period_days,
+                )
+            )
+        if self.stock_out_days and self.detail_ids:
+            problems += self._bhima_detail_problems()
+        return problems
 
     def _bhima_detail_problems(self):
         """The sub-periods lie in the period and add up to the line."""

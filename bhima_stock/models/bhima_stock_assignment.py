@@ -156,6 +156,16 @@ class BhimaStockAssignment(models.Model):
         if depot_id:
             domain.append(("depot_id", "=", depot_id))
         return self.search(domain, order="is_active desc, date desc").read(
-            ["partner_id", "depot_id", "quantity", "description", "date", "is_active",
-             "removal_date", "removed_by_id", "user_id", "book_value"]
+            [
+                "partner_id",
+                "depot_id",
+                "quantity",
+                "description",
+                "date",
+                "is_active",
+                "removal_date",
+                "removed_by_id",
+                "user_id",
+                "book_value",
+            ]
         )

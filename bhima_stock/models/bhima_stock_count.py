@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -136,9 +134,7 @@ class BhimaStockCount(models.Model):
         "quantity goes up by one.",
     )
 
-    @api.depends(
-        "line_ids.is_counted", "line_ids.difference_qty", "line_ids.recount_state"
-    )
+    @api.depends("line_ids.is_counted", "line_ids.difference_qty", "line_ids.recount_state")
     def _compute_counters(self):
         for count in self:
             lines = count.line_ids
@@ -162,9 +158,7 @@ class BhimaStockCount(models.Model):
 
     def _compute_display_name(self):
         for count in self:
-            count.display_name = (
-                count.name if count.name != "/" else self.env._("Draft count")
-            )
+            count.display_name = count.name if count.name != "/" else self.env._("Draft count")
 
     # ------------------------------------------------------------------
     # CRUD
@@ -209,14 +203,14 @@ class BhimaStockCount(models.Model):
             return None
         self.scan = False
         lines = self.line_ids
-        line = lines.filtered(lambda l: l.lot_id.name == code or l.lot_name == code)[:1]
+        line = lines.filtered(lambda ln: code in (ln.lot_id.name, ln.lot_name))[:1]
         new_values = None
         if not line:
             product = self.env["product.product"].search(
                 ["|", ("barcode", "=", code), ("default_code", "=", code)], limit=1
             )
             if product:
-                candidates = lines.filtered(lambda l: l.product_id == product)
+                candidates = lines.filtered(lambda ln: ln.product_id == product)
                 if len(candidates) > 1:
                     return {
                         "warning": {
@@ -306,7 +300,9 @@ class BhimaStockCount(models.Model):
                 [count.depot_id.id], product_ids
             )
             keys = count._bhima_scope_keys(balances)
-            existing = {(line.product_id.id, line.lot_id.id or None): line for line in count.line_ids}
+            existing = {
+                (line.product_id.id, line.lot_id.id or None): line for line in count.line_ids
+            }
             Line = self.env["bhima.stock.count.line"]._bhima_internal()
             new_lines = []
             for product, lot in keys:
@@ -358,8 +354,10 @@ class BhimaStockCount(models.Model):
             lines = count.line_ids.filtered(lambda line: line.is_counted and line.difference_qty)
             if not lines:
                 raise UserError(
-                    self.env._("The count %(count)s has no counted line with a difference.",
-                               count=count.name)
+                    self.env._(
+                        "The count %(count)s has no counted line with a difference.",
+                        count=count.name,
+                    )
                 )
             for line in lines:
                 line._bhima_internal().write(
@@ -414,59 +412,19 @@ class BhimaStockCount(models.Model):
 
     def _bhima_apply_lines(self):
         if self.full_count:
-            for line in self.line_ids.filtered(lambda l: not l.is_counted and l.theoretical_qty):
-                line._bhima_internal().write(
-                    {
-                        "counted_qty": 0.0,
-                        "is_counted": True,
-                        "note": self.env._("Not counted: brought to zero (full count)."),
-                    }
-                )
+            uncounted = self.line_ids.filtered(
+                lambda line: not line.is_counted and line.theoretical_qty
+            )
+            uncounted._bhima_internal().write(
+                {
+                    "counted_qty": 0.0,
+                    "is_counted": True,
+                    "note": self.env._("Not counted: brought to zero (full count)."),
+                }
+            )
         lines = self.line_ids.filtered("is_counted")
         self._bhima_check_duplicates(lines)
-        current = self.env["stock.warehouse"]._bhima_current_balances(
-            [self.depot_id.id], lines.product_id.ids
-        )
-        depot = self.depot_id.id
-        short, missing_lot = [], []
-        todo = []
-        for line in lines:
-            uom = line.product_id.uom_id
-            difference = uom.round(line.counted_qty - line.theoretical_qty)
-            before = current.get((depot, line.product_id.id, line.lot_id.id or None), 0.0)
-            after = before + difference
-            if uom.compare(after, 0) < 0:
-                short.append((line, before, difference))
-            if uom.compare(difference, 0) > 0 and line.tracking != "none":
-                if not line.lot_id and not line.lot_name:
-                    missing_lot.append(line)
-            todo.append((line, before, difference))
-        if short:
-            raise UserError(
-                self.env._(
-                    "This count would take more than the depot %(depot)s holds now:\n%(lines)s",
-                    depot=self.depot_id.display_name,
-                    lines="\n".join(
-                        self.env._(
-                            "- %(line)s: counted %(counted)s for %(theoretical)s at the "
-                            "start, %(left)s in stock now",
-                            line=line._bhima_label(),
-                            counted=line.counted_qty,
-                            theoretical=line.theoretical_qty,
-                            left=before,
-                        )
-                        for line, before, _difference in short
-                    ),
-                )
-            )
-        if missing_lot:
-            raise UserError(
-                self.env._(
-                    "Give the lot number (and its expiration date) of what was found in excess:\n"
-                    "%(lines)s",
-                    lines="\n".join(f"- {line._bhima_label()}" for line in missing_lot),
-                )
-            )
+        todo = self._bhima_differences(lines)
         log_values = {
             line.id: {"qty_before": before, "qty_after": before + difference}
             for line, before, difference in todo
@@ -474,43 +432,9 @@ class BhimaStockCount(models.Model):
         exits = [(line, -difference) for line, _b, difference in todo if difference < 0]
         entries = [(line, difference) for line, _b, difference in todo if difference > 0]
         movements = self.env["bhima.stock.movement"]
-        description = self.env._("Physical count %(count)s", count=self.name)
-        if self.description:
-            description = f"{description}: {self.description}"
         for direction, items in (("exit", exits), ("entry", entries)):
-            if not items:
-                continue
-            line_values = []
-            for line, quantity in items:
-                values = {"product_id": line.product_id.id, "quantity": quantity}
-                if line.lot_id:
-                    values["lot_id"] = line.lot_id.id
-                if direction == "entry":
-                    product = line.product_id.with_company(self.company_id)
-                    values["unit_cost"] = line.unit_cost or product.standard_price
-                    if not line.lot_id and line.lot_name:
-                        values["lot_name"] = line.lot_name
-                        values["expiration_date"] = line.expiration_date
-                line_values.append(Command.create(values))
-            movement = movements.create(
-                {
-                    "flux_id": self.env.ref("bhima_stock.flux_15").id,
-                    "direction": direction,
-                    "depot_id": self.depot_id.id,
-                    "company_id": self.company_id.id,
-                    "description": description,
-                    "line_ids": line_values,
-                }
-            )
-            movement.action_validate()
-            for (line, _quantity), movement_line in zip(items, movement.line_ids, strict=True):
-                values = log_values[line.id]
-                values["movement_line_id"] = movement_line.id
-                if movement_line.lot_id and not line.lot_id:
-                    values["lot_id"] = movement_line.lot_id.id
-                if movement_line.quantity:
-                    values["unit_cost"] = movement_line.move_id.value / movement_line.quantity
-            movements |= movement
+            if items:
+                movements |= self._bhima_create_movement(direction, items, log_values)
         for line in lines:
             line._bhima_internal().write(log_values[line.id])
         self._bhima_internal().write(
@@ -532,6 +456,93 @@ class BhimaStockCount(models.Model):
                 movements=", ".join(movements.mapped("name")) or "-",
             )
         )
+
+    def _bhima_differences(self, lines):
+        """[(line, stock now, difference)] of the counted lines; refuses a count
+        that would take more than the depot holds now, or an excess without lot."""
+        current = self.env["stock.warehouse"]._bhima_current_balances(
+            [self.depot_id.id], lines.product_id.ids
+        )
+        depot = self.depot_id.id
+        short, missing_lot, todo = [], [], []
+        for line in lines:
+            uom = line.product_id.uom_id
+            difference = uom.round(line.counted_qty - line.theoretical_qty)
+            before = current.get((depot, line.product_id.id, line.lot_id.id or None), 0.0)
+            if uom.compare(before + difference, 0) < 0:
+                short.append((line, before))
+            if (
+                uom.compare(difference, 0) > 0
+                and line.tracking != "none"
+                and not (line.lot_id or line.lot_name)
+            ):
+                missing_lot.append(line)
+            todo.append((line, before, difference))
+        if short:
+            raise UserError(
+                self.env._(
+                    "This count would take more than the depot %(depot)s holds now:\n%(lines)s",
+                    depot=self.depot_id.display_name,
+                    lines="\n".join(
+                        self.env._(
+                            "- %(line)s: counted %(counted)s for %(theoretical)s at the "
+                            "start, %(left)s in stock now",
+                            line=line._bhima_label(),
+                            counted=line.counted_qty,
+                            theoretical=line.theoretical_qty,
+                            left=before,
+                        )
+                        for line, before in short
+                    ),
+                )
+            )
+        if missing_lot:
+            raise UserError(
+                self.env._(
+                    "Give the lot number (and its expiration date) of what was found in excess:\n"
+                    "%(lines)s",
+                    lines="\n".join(f"- {line._bhima_label()}" for line in missing_lot),
+                )
+            )
+        return todo
+
+    def _bhima_create_movement(self, direction, items, log_values):
+        """The validated flux-15 movement of the lines ``items`` ([(line,
+        quantity)]) in ``direction``; the lines' log gets its links and costs."""
+        description = self.env._("Physical count %(count)s", count=self.name)
+        if self.description:
+            description = f"{description}: {self.description}"
+        line_values = []
+        for line, quantity in items:
+            values = {"product_id": line.product_id.id, "quantity": quantity}
+            if line.lot_id:
+                values["lot_id"] = line.lot_id.id
+            if direction == "entry":
+                product = line.product_id.with_company(self.company_id)
+                values["unit_cost"] = line.unit_cost or product.standard_price
+                if not line.lot_id and line.lot_name:
+                    values["lot_name"] = line.lot_name
+                    values["expiration_date"] = line.expiration_date
+            line_values.append(Command.create(values))
+        movement = self.env["bhima.stock.movement"].create(
+            {
+                "flux_id": self.env.ref("bhima_stock.flux_15").id,
+                "direction": direction,
+                "depot_id": self.depot_id.id,
+                "company_id": self.company_id.id,
+                "description": description,
+                "line_ids": line_values,
+            }
+        )
+        movement.action_validate()
+        for (line, _quantity), movement_line in zip(items, movement.line_ids, strict=True):
+            values = log_values[line.id]
+            values["movement_line_id"] = movement_line.id
+            if movement_line.lot_id and not line.lot_id:
+                values["lot_id"] = movement_line.lot_id.id
+            if movement_line.quantity:
+                values["unit_cost"] = movement_line.move_id.value / movement_line.quantity
+        return movement
 
     def _bhima_check_duplicates(self, lines):
         seen = {}
@@ -576,9 +587,7 @@ class BhimaStockCount(models.Model):
         }
 
     def action_print_sheet(self):
-        return self.env.ref("bhima_stock.action_report_bhima_stock_count_sheet").report_action(
-            self
-        )
+        return self.env.ref("bhima_stock.action_report_bhima_stock_count_sheet").report_action(self)
 
     def action_print_result(self):
         return self.env.ref("bhima_stock.action_report_bhima_stock_count_result").report_action(
@@ -626,8 +635,11 @@ class BhimaStockCount(models.Model):
             line = (
                 by_id.get(item.get("line_id"))
                 or by_lot.get(item.get("lot_id"))
-                or (not item.get("lot_id") and not item.get("lot_name")
-                    and by_product.get(item.get("product_id")))
+                or (
+                    not item.get("lot_id")
+                    and not item.get("lot_name")
+                    and by_product.get(item.get("product_id"))
+                )
             )
             if item.get("line_id") and not line:
                 raise UserError(
@@ -650,8 +662,9 @@ class BhimaStockCount(models.Model):
                 )
             else:
                 raise UserError(
-                    self.env._("Each quantity needs a line, a lot or an article: %(item)s",
-                               item=item)
+                    self.env._(
+                        "Each quantity needs a line, a lot or an article: %(item)s", item=item
+                    )
                 )
             new_lines.append(values)
         if new_lines:

@@ -152,9 +152,12 @@ class BhimaStockCountLine(models.Model):
                 sign = 1 if line.difference_qty > 0 else -1
                 line.difference_value = sign * abs(move.value)
             else:
-                cost = line.unit_cost or line.product_id.with_company(
-                    line.company_id or self.env.company
-                ).standard_price
+                cost = (
+                    line.unit_cost
+                    or line.product_id.with_company(
+                        line.company_id or self.env.company
+                    ).standard_price
+                )
                 line.difference_value = line.difference_qty * cost
 
     @api.depends("count_id.date", "theoretical_qty")
@@ -164,9 +167,7 @@ class BhimaStockCountLine(models.Model):
             by_depot[line.count_id.depot_id] |= line
         for depot, lines in by_depot.items():
             balances = (
-                self.env["stock.warehouse"]._bhima_current_balances(
-                    depot.ids, lines.product_id.ids
-                )
+                self.env["stock.warehouse"]._bhima_current_balances(depot.ids, lines.product_id.ids)
                 if depot
                 else {}
             )
@@ -174,7 +175,9 @@ class BhimaStockCountLine(models.Model):
                 quantity = balances.get((depot.id, line.product_id.id, line.lot_id.id or None), 0.0)
                 line.current_qty = quantity
                 line.moved_qty = (
-                    quantity - line.theoretical_qty if line.state in ("counting", "recount") else 0.0
+                    quantity - line.theoretical_qty
+                    if line.state in ("counting", "recount")
+                    else 0.0
                 )
 
     def _bhima_label(self):

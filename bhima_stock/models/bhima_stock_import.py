@@ -7,15 +7,12 @@ from collections import defaultdict
 from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.bhima_spreadsheet import (
-    cell_text,
-    normalize_header,
-    parse_date,
-    parse_number,
-    read_table,
-    write_csv,
-    write_xlsx,
+from ..tools.bhima_import_plans import (
+    BHIMA_COLUMNS,
+    ArticleFilePlanner,
+    OpeningStockPlanner,
 )
+from ..tools.bhima_spreadsheet import cell_text, read_table, write_csv, write_xlsx
 from .product_product import BhimaDeferredPrices
 
 _logger = logging.getLogger(__name__)
@@ -23,116 +20,7 @@ _logger = logging.getLogger(__name__)
 DEFAULT_MAX_ROWS = 50000
 # Progress is reported to the user's web client for files of at least this many rows.
 PROGRESS_MIN_ROWS = 2000
-PROGRESS_EVERY = 2000
 MAX_ERRORS_IN_MESSAGE = 30
-
-# Article file (update mode): column key -> normalized headers accepted (English, French).
-ARTICLE_COLUMNS = {
-    "code": (
-        "code",
-        "article code",
-        "code article",
-        "reference",
-        "ref",
-        "inventory code",
-        "default code",
-        "internal reference",
-        "reference interne",
-        "product code",
-        "code produit",
-    ),
-    "depot": (
-        "depot",
-        "depot code",
-        "code depot",
-        "entrepot",
-        "code entrepot",
-        "warehouse",
-        "warehouse code",
-        "magasin",
-        "code magasin",
-    ),
-    "stock": (
-        "stock",
-        "quantity",
-        "quantite",
-        "qty",
-        "qte",
-        "counted quantity",
-        "quantite comptee",
-        "stock reel",
-        "quantite en stock",
-        "stock physique",
-    ),
-    "lot": ("lot", "lot number", "numero de lot", "n lot", "no lot", "num lot", "batch"),
-    "expiration": (
-        "expiration",
-        "expiration date",
-        "date d expiration",
-        "date expiration",
-        "date de peremption",
-        "peremption",
-        "dluo",
-        "dlc",
-        "expiry",
-        "expiry date",
-    ),
-    "name": ("designation", "name", "libelle", "nom", "article name", "designation article"),
-    "sale_price": ("sale price", "prix de vente", "price", "prix", "selling price", "pv"),
-    "unit_cost": (
-        "unit cost",
-        "cout unitaire",
-        "cost",
-        "cout",
-        "prix d achat",
-        "purchase price",
-        "prix de revient",
-    ),
-    "group": (
-        "group",
-        "groupe",
-        "inventory group",
-        "groupe d articles",
-        "famille",
-        "category",
-        "categorie",
-        "group code",
-        "code groupe",
-    ),
-}
-
-# BHIMA's stock import template (server/resources/templates/import-stock-template.csv).
-BHIMA_COLUMNS = (
-    "inventory_group_name",
-    "inventory_code",
-    "inventory_text",
-    "inventory_type",
-    "inventory_unit",
-    "inventory_unit_price",
-    "inventory_cmm",
-    "inventory_consumable",
-    "inventory_is_asset",
-    "inventory_brand",
-    "inventory_model",
-    "stock_lot_label",
-    "stock_lot_quantity",
-    "stock_lot_expiration",
-    "stock_serial_number",
-    "acquisition_date",
-    "depreciation_rate",
-)
-BHIMA_REQUIRED = (
-    "inventory_group_name",
-    "inventory_code",
-    "inventory_text",
-    "inventory_type",
-    "inventory_unit",
-    "inventory_unit_price",
-    "stock_lot_label",
-    "stock_lot_quantity",
-)
-TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "x", "vrai"}
-FALSE_WORDS = {"0", "false", "no", "n", "non", "faux", ""}
 
 
 class BhimaStockImport(models.Model):
@@ -253,18 +141,14 @@ class BhimaStockImport(models.Model):
 
     def _compute_display_name(self):
         for record in self:
-            record.display_name = (
-                record.name if record.name != "/" else self.env._("New import")
-            )
+            record.display_name = record.name if record.name != "/" else self.env._("New import")
 
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
         sequence = self.env["ir.sequence"].sudo()
         for record in records:
-            record._bhima_internal().name = (
-                f"IMP.{sequence.next_by_code('bhima.stock.import')}"
-            )
+            record._bhima_internal().name = f"IMP.{sequence.next_by_code('bhima.stock.import')}"
         return records
 
     def write(self, vals):
@@ -439,7 +323,12 @@ class BhimaStockImport(models.Model):
 
     @api.model
     def import_file(
-        self, file, filename="import.csv", import_type="article", dry_run=True, depot_id=False,
+        self,
+        file,
+        filename="import.csv",
+        import_type="article",
+        dry_run=True,
+        depot_id=False,
         date=False,
     ):
         """Import a spreadsheet in one call. ``file``: the file content in
@@ -526,8 +415,9 @@ class BhimaStockImport(models.Model):
         }
 
     @api.model
-    def get_template(self, import_type="article", file_format="xlsx", depot_ids=None,
-                     with_stock=False):
+    def get_template(
+        self, import_type="article", file_format="xlsx", depot_ids=None, with_stock=False
+    ):
         """A template to fill: ``{"filename", "content"}`` (base64). For the
         article file, ``with_stock`` fills it with the current stock of
         ``depot_ids`` (lot by lot): change the Stock column and import it back."""
@@ -535,21 +425,56 @@ class BhimaStockImport(models.Model):
             header = list(BHIMA_COLUMNS)
             rows = [
                 [
-                    "Medicaments", "PARA500", "Paracetamol 500 mg", "Article", "Tablet", 0.05,
-                    0, 1, 0, "", "", "PA-2601", 1000, "2028-12-31", "", "", 0,
+                    "Medicaments",
+                    "PARA500",
+                    "Paracetamol 500 mg",
+                    "Article",
+                    "Tablet",
+                    0.05,
+                    0,
+                    1,
+                    0,
+                    "",
+                    "",
+                    "PA-2601",
+                    1000,
+                    "2028-12-31",
+                    "",
+                    "",
+                    0,
                 ]
             ]
             name = "bhima_stock_import"
         else:
             labels = self._bhima_article_labels()
-            keys = ("code", "name", "depot", "stock", "lot", "expiration", "sale_price",
-                    "unit_cost", "group")
+            keys = (
+                "code",
+                "name",
+                "depot",
+                "stock",
+                "lot",
+                "expiration",
+                "sale_price",
+                "unit_cost",
+                "group",
+            )
             header = [labels[key] for key in keys]
             rows = (
                 self._bhima_stock_rows(depot_ids or [])
                 if with_stock
-                else [["PARA500", "Paracetamol 500 mg", "PC", 1000, "PA-2601", "31/12/2028",
-                       "", "", ""]]
+                else [
+                    [
+                        "PARA500",
+                        "Paracetamol 500 mg",
+                        "PC",
+                        1000,
+                        "PA-2601",
+                        "31/12/2028",
+                        "",
+                        "",
+                        "",
+                    ]
+                ]
             )
             name = "bhima_article_file"
         if file_format == "csv":
@@ -641,16 +566,16 @@ class BhimaStockImport(models.Model):
         if data is None:
             data = base64.b64decode(self.file or b"")
         max_rows = int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "bhima_stock.import_max_rows", DEFAULT_MAX_ROWS
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bhima_stock.import_max_rows", DEFAULT_MAX_ROWS)
         )
         started = time.perf_counter()
         header, rows = read_table(self.env, data, self.filename, max_rows)
         self._bhima_progress(0, len(rows), self.env._("File read"))
         checksum = hashlib.sha1(data).hexdigest()
         if self.import_type == "bhima":
-            plan = self._bhima_plan_opening(header, rows)
+            plan = OpeningStockPlanner(self, header, rows).plan()
             done = self.search(
                 [
                     ("checksum", "=", checksum),
@@ -676,7 +601,7 @@ class BhimaStockImport(models.Model):
                     ),
                 )
         else:
-            plan = self._bhima_plan_article(header, rows)
+            plan = ArticleFilePlanner(self, header, rows).plan()
         plan["checksum"] = checksum
         plan["rows"] = len(rows)
         _logger.info(
@@ -691,39 +616,6 @@ class BhimaStockImport(models.Model):
     @api.model
     def _bhima_error(self, row, column, value, message):
         return {"row": row, "column": column or "", "value": cell_text(value), "message": message}
-
-    def _bhima_map_columns(self, header, accepted):
-        """{key: column index} from the header; raises for a column given twice."""
-        lookup = {alias: key for key, aliases in accepted.items() for alias in aliases}
-        mapping = {}
-        for index, title in enumerate(header):
-            key = lookup.get(normalize_header(title))
-            if not key:
-                continue
-            if key in mapping:
-                raise UserError(
-                    self.env._(
-                        "The columns %(first)s and %(second)s of the file say the same thing: "
-                        "keep one.",
-                        first=header[mapping[key]],
-                        second=title,
-                    )
-                )
-            mapping[key] = index
-        return mapping
-
-    def _bhima_depots_by_code(self, codes):
-        """{code: depot} among the depots of the user's companies."""
-        depots = (
-            self.env["stock.warehouse"]
-            .with_context(active_test=False)
-            .search([("code", "in", list(codes)), ("company_id", "in", self.env.companies.ids)])
-        )
-        result = {}
-        for depot in depots:
-            result.setdefault(depot.code, self.env["stock.warehouse"])
-            result[depot.code] |= depot
-        return result
 
     def _bhima_depot_error(self, depot):
         """Why the user cannot move stock in ``depot``, or None."""
@@ -741,829 +633,6 @@ class BhimaStockImport(models.Model):
                 depot=depot.code,
             )
         return None
-
-    # ------------------------------------------------------------ article file
-
-    def _bhima_plan_article(self, header, rows):
-        columns = self._bhima_map_columns(header, ARTICLE_COLUMNS)
-        labels = self._bhima_article_labels()
-        expected = "; ".join(labels.values())
-        if "code" not in columns:
-            raise UserError(
-                self.env._(
-                    "The file has no article code column. Expected columns: %(expected)s. "
-                    "Found: %(found)s.",
-                    expected=expected,
-                    found="; ".join(header),
-                )
-            )
-        if not {"stock", "name", "sale_price", "group"} & set(columns):
-            raise UserError(
-                self.env._(
-                    "The file has no Stock column and no article column to update. Expected "
-                    "columns: %(expected)s. Found: %(found)s.",
-                    expected=expected,
-                    found="; ".join(header),
-                )
-            )
-        if "stock" in columns and "depot" not in columns and not self.depot_id:
-            raise UserError(
-                self.env._(
-                    "The file has a Stock column but no depot code column: add the depot "
-                    "code of each row, or choose the depot of the import."
-                )
-            )
-        title = {key: header[index] for key, index in columns.items()}
-        errors = []
-
-        def error(row, key, value, message):
-            errors.append(self._bhima_error(row, title.get(key, labels[key]), value, message))
-
-        def cell(cells, key):
-            index = columns.get(key)
-            if index is None or index >= len(cells):
-                return None
-            value = cells[index]
-            return None if value in (None, "") else value
-
-        # 1. everything the rows name, fetched in a few queries
-        codes, depot_codes, lot_names, group_names = set(), set(), set(), set()
-        default_depot = self.depot_id
-        for _number, cells in rows:
-            codes.add(cell_text(cell(cells, "code")))
-            depot_codes.add(cell_text(cell(cells, "depot")))
-            lot_names.add(cell_text(cell(cells, "lot")))
-            group_names.add(cell_text(cell(cells, "group")))
-        Product = self.env["product.product"].with_context(active_test=False)
-        products = Product.search(
-            [
-                ("default_code", "in", list(codes - {""})),
-                ("company_id", "in", [False, *self.env.companies.ids]),
-            ]
-        )
-        products.fetch(
-            ["default_code", "active", "is_storable", "tracking", "name", "categ_id",
-             "uom_id", "list_price", "product_tmpl_id", "use_expiration_date"]
-        )
-        by_code = defaultdict(list)
-        for product in products:
-            by_code[product.default_code].append(product)
-        depots = self._bhima_depots_by_code(depot_codes - {""})
-        depot_errors = {}
-        for depot_records in depots.values():
-            for depot in depot_records:
-                depot_errors[depot.id] = self._bhima_depot_error(depot)
-        if default_depot:
-            depot_errors[default_depot.id] = self._bhima_depot_error(default_depot)
-        lots = self.env["stock.lot"].search(
-            [
-                ("product_id", "in", products.ids),
-                ("name", "in", list(lot_names - {""})),
-                ("company_id", "in", [False, *self.env.companies.ids]),
-            ]
-        )
-        lots.fetch(["name", "product_id", "expiration_date"])
-        lot_by_key = {(lot.product_id.id, lot.name): lot for lot in lots}
-        groups = {}
-        if "group" in columns:
-            Category = self.env["product.category"]
-            for category in Category.search(
-                ["|", ("bhima_code", "in", list(group_names)), ("name", "in", list(group_names))]
-            ):
-                groups.setdefault(category.bhima_code, category)
-                groups.setdefault(category.name, category)
-        can_write_articles = self.env["product.template"].has_access("write")
-        today = fields.Date.context_today(self)
-
-        # 2. every row checked
-        wanted = {}  # (depot id, product id, lot key) -> row data
-        whole_article = {}  # (depot id, product id) -> row of a row without lot / with lot
-        updates = {}  # product template -> {field: (value, row)}
-        update_rows = []
-        for index, (number, cells) in enumerate(rows):
-            if index and index % PROGRESS_EVERY == 0:
-                self._bhima_progress(index, len(rows), self.env._("Rows checked"))
-            code = cell_text(cell(cells, "code"))
-            if not code:
-                error(number, "code", "", self.env._("The article code is missing."))
-                continue
-            candidates = by_code.get(code)
-            if not candidates:
-                error(number, "code", code, self.env._("Unknown article code %(code)s.", code=code))
-                continue
-            if len(candidates) > 1:
-                error(
-                    number,
-                    "code",
-                    code,
-                    self.env._("Several articles have the code %(code)s.", code=code),
-                )
-                continue
-            product = candidates[0]
-            if not product.active:
-                error(
-                    number,
-                    "code",
-                    code,
-                    self.env._("The article %(code)s is archived.", code=code),
-                )
-                continue
-            # article fields
-            template = product.product_tmpl_id
-            changes = {}
-            name = cell(cells, "name")
-            if name is not None and cell_text(name) != template.name:
-                changes["name"] = cell_text(name)
-            price = cell(cells, "sale_price")
-            if price is not None:
-                try:
-                    price = parse_number(price)
-                except ValueError:
-                    error(number, "sale_price", price, self.env._("The sale price is not a number."))
-                else:
-                    if price < 0:
-                        error(
-                            number,
-                            "sale_price",
-                            price,
-                            self.env._("The sale price cannot be negative."),
-                        )
-                    elif template.currency_id.compare_amounts(price, template.list_price):
-                        changes["list_price"] = price
-            group_name = cell(cells, "group")
-            if group_name is not None:
-                group = groups.get(cell_text(group_name))
-                if not group:
-                    error(
-                        number,
-                        "group",
-                        group_name,
-                        self.env._("Unknown inventory group %(group)s.", group=group_name),
-                    )
-                elif group != template.categ_id:
-                    changes["categ_id"] = group.id
-            if changes:
-                if not can_write_articles:
-                    error(
-                        number,
-                        "name" if "name" in changes else next(iter(changes)).replace(
-                            "list_price", "sale_price"
-                        ).replace("categ_id", "group"),
-                        "",
-                        self.env._(
-                            "You may not change articles: leave the article columns empty or "
-                            "ask a stock manager."
-                        ),
-                    )
-                else:
-                    known = updates.setdefault(template, {})
-                    for field, value in changes.items():
-                        if field in known and known[field][0] != value:
-                            error(
-                                number,
-                                {"name": "name", "list_price": "sale_price"}.get(field, "group"),
-                                value,
-                                self.env._(
-                                    "Row %(row)s gives another value for this article.",
-                                    row=known[field][1],
-                                ),
-                            )
-                        else:
-                            known[field] = (value, number)
-                    update_rows.append((number, product, changes))
-            # stock
-            quantity = cell(cells, "stock")
-            if quantity is None:
-                continue
-            try:
-                quantity = parse_number(quantity)
-            except ValueError:
-                error(number, "stock", quantity, self.env._("The quantity is not a number."))
-                continue
-            if quantity < 0:
-                error(number, "stock", quantity, self.env._("The quantity cannot be negative."))
-                continue
-            if not product.is_storable:
-                error(
-                    number,
-                    "code",
-                    code,
-                    self.env._("The article %(code)s is not managed in stock.", code=code),
-                )
-                continue
-            depot_code = cell_text(cell(cells, "depot"))
-            if depot_code:
-                depot = depots.get(depot_code)
-                if not depot:
-                    error(
-                        number,
-                        "depot",
-                        depot_code,
-                        self.env._("Unknown depot code %(depot)s.", depot=depot_code),
-                    )
-                    continue
-                if len(depot) > 1:
-                    error(
-                        number,
-                        "depot",
-                        depot_code,
-                        self.env._(
-                            "Several depots of your companies have the code %(depot)s.",
-                            depot=depot_code,
-                        ),
-                    )
-                    continue
-            elif default_depot:
-                depot = default_depot
-            else:
-                error(number, "depot", "", self.env._("The depot code is missing."))
-                continue
-            if depot_errors.get(depot.id):
-                error(number, "depot", depot_code, depot_errors[depot.id])
-                continue
-            lot_label = cell_text(cell(cells, "lot"))
-            expiration = cell(cells, "expiration")
-            if expiration is not None:
-                try:
-                    expiration = parse_date(expiration)
-                except ValueError:
-                    error(
-                        number,
-                        "expiration",
-                        expiration,
-                        self.env._("The expiration date is not a date (dd/mm/yyyy)."),
-                    )
-                    continue
-            lot = None
-            if lot_label:
-                if product.tracking == "none":
-                    error(
-                        number,
-                        "lot",
-                        lot_label,
-                        self.env._("The article %(code)s is not followed by lot.", code=code),
-                    )
-                    continue
-                lot = lot_by_key.get((product.id, lot_label))
-                if lot and expiration and lot.expiration_date and (
-                    fields.Date.context_today(self, lot.expiration_date) != expiration
-                ):
-                    error(
-                        number,
-                        "expiration",
-                        expiration,
-                        self.env._(
-                            "The lot %(lot)s already exists and expires on %(date)s.",
-                            lot=lot_label,
-                            date=lot.expiration_date.date(),
-                        ),
-                    )
-                    continue
-            key = (depot.id, product.id, lot_label or None)
-            if key in wanted:
-                error(
-                    number,
-                    "code",
-                    code,
-                    self.env._("Duplicate of row %(row)s.", row=wanted[key]["row"]),
-                )
-                continue
-            article_key = (depot.id, product.id)
-            previous = whole_article.get(article_key)
-            if previous and (previous[1] is None or not lot_label):
-                error(
-                    number,
-                    "lot",
-                    lot_label,
-                    self.env._(
-                        "Row %(row)s already gives the stock of this article in this depot: "
-                        "give either one row without lot or one row per lot.",
-                        row=previous[0],
-                    ),
-                )
-                continue
-            whole_article[article_key] = (number, lot_label or None)
-            unit_cost = cell(cells, "unit_cost")
-            if unit_cost is not None:
-                try:
-                    unit_cost = parse_number(unit_cost)
-                except ValueError:
-                    error(number, "unit_cost", unit_cost, self.env._("The unit cost is not a number."))
-                    continue
-                if unit_cost < 0:
-                    error(
-                        number,
-                        "unit_cost",
-                        unit_cost,
-                        self.env._("The unit cost cannot be negative."),
-                    )
-                    continue
-            wanted[key] = {
-                "row": number,
-                "depot": depot,
-                "product": product,
-                "lot": lot,
-                "lot_label": lot_label,
-                "expiration": expiration,
-                "counted": quantity,
-                "unit_cost": unit_cost,
-            }
-        self._bhima_progress(len(rows), len(rows), self.env._("Rows checked"))
-
-        # 3. the current stock of every row, in one query
-        balances = self.env["stock.warehouse"]._bhima_current_balances(
-            list({key[0] for key in wanted}), list({key[1] for key in wanted})
-        )
-        per_article = defaultdict(list)  # (depot, product) -> [(lot id, quantity)]
-        for (depot_id, product_id, lot_id), quantity in balances.items():
-            per_article[(depot_id, product_id)].append((lot_id, quantity))
-        fefo_lots = self.env["stock.lot"].browse(
-            {lot for (_d, _p, lot) in balances if lot}
-        )
-        fefo_lots.fetch(["name", "expiration_date"])
-
-        # 4. the differences
-        lines, preview = [], []
-        unchanged = 0
-        for (depot_id, product_id, _lot_key), item in wanted.items():
-            product, depot = item["product"], item["depot"]
-            uom = product.uom_id
-            base = {
-                "row": item["row"],
-                "depot_id": depot_id,
-                "product_id": product_id,
-                "article_code": product.default_code,
-                "article_name": product.name,
-                "unit_cost": item["unit_cost"],
-            }
-            if item["lot_label"] or product.tracking == "none":
-                lot = item["lot"]
-                current = balances.get((depot_id, product_id, lot.id if lot else None), 0.0)
-                difference = uom.round(item["counted"] - current)
-                if not uom.compare(difference, 0):
-                    unchanged += 1
-                    continue
-                line = {
-                    **base,
-                    "lot_id": lot.id if lot else False,
-                    "lot_label": item["lot_label"],
-                    "expiration": item["expiration"]
-                    or (lot.expiration_date.date() if lot and lot.expiration_date else False),
-                    "current": current,
-                    "counted": item["counted"],
-                    "difference": difference,
-                }
-                if item["lot_label"] and not lot and difference > 0:
-                    tracks_expiry = product.categ_id.track_expiration and product.use_expiration_date
-                    if tracks_expiry and not item["expiration"]:
-                        error(
-                            item["row"],
-                            "expiration",
-                            "",
-                            self.env._(
-                                "The lot %(lot)s is new: give its expiration date.",
-                                lot=item["lot_label"],
-                            ),
-                        )
-                        continue
-                    if tracks_expiry and item["expiration"] < today:
-                        error(
-                            item["row"],
-                            "expiration",
-                            item["expiration"],
-                            self.env._(
-                                "The new lot %(lot)s is already expired: it cannot enter a depot.",
-                                lot=item["lot_label"],
-                            ),
-                        )
-                        continue
-                lines.append(line)
-                continue
-            # a lot-tracked article without lot: its whole stock in the depot
-            in_stock = [
-                (fefo_lots.browse(lot_id) if lot_id else None, quantity)
-                for lot_id, quantity in per_article.get((depot_id, product_id), [])
-            ]
-            current = sum(quantity for _lot, quantity in in_stock)
-            difference = uom.round(item["counted"] - current)
-            if not uom.compare(difference, 0):
-                unchanged += 1
-                continue
-            positive = [(lot, quantity) for lot, quantity in in_stock if lot and quantity > 0]
-            positive.sort(
-                key=lambda pair: (
-                    not pair[0].expiration_date,
-                    pair[0].expiration_date or fields.Datetime.now(),
-                    pair[0].name,
-                )
-            )
-            if difference > 0:
-                if not positive:
-                    error(
-                        item["row"],
-                        "lot",
-                        "",
-                        self.env._(
-                            "The depot has no lot of %(code)s to add %(quantity)s to: give the "
-                            "lot number and its expiration date.",
-                            code=product.default_code,
-                            quantity=difference,
-                        ),
-                    )
-                    continue
-                lot, quantity = positive[-1]  # the lot that expires last
-                lines.append(
-                    {
-                        **base,
-                        "lot_id": lot.id,
-                        "lot_label": lot.name,
-                        "expiration": lot.expiration_date.date() if lot.expiration_date else False,
-                        "current": quantity,
-                        "counted": quantity + difference,
-                        "difference": difference,
-                        "note": self.env._(
-                            "Row without lot: the %(quantity)s found are added to the lot that "
-                            "expires last.",
-                            quantity=difference,
-                        ),
-                    }
-                )
-                continue
-            missing = -difference
-            for lot, quantity in positive:
-                if uom.compare(missing, 0) <= 0:
-                    break
-                take = min(quantity, missing)
-                missing = uom.round(missing - take)
-                lines.append(
-                    {
-                        **base,
-                        "lot_id": lot.id,
-                        "lot_label": lot.name,
-                        "expiration": lot.expiration_date.date() if lot.expiration_date else False,
-                        "current": quantity,
-                        "counted": uom.round(quantity - take),
-                        "difference": -take,
-                        "note": self.env._(
-                            "Row without lot: the missing quantity is taken first expiry first out."
-                        ),
-                    }
-                )
-        for line in lines:
-            line["movement"] = "entry" if line["difference"] > 0 else "exit"
-            preview.append(line)
-        for number, product, changes in update_rows:
-            template = product.product_tmpl_id
-            notes = []
-            if "name" in changes:
-                notes.append(
-                    self.env._(
-                        "designation: %(old)s -> %(new)s", old=template.name, new=changes["name"]
-                    )
-                )
-            if "list_price" in changes:
-                notes.append(
-                    self.env._(
-                        "sale price: %(old)s -> %(new)s",
-                        old=template.list_price,
-                        new=changes["list_price"],
-                    )
-                )
-            if "categ_id" in changes:
-                notes.append(
-                    self.env._(
-                        "group: %(old)s -> %(new)s",
-                        old=template.categ_id.display_name,
-                        new=self.env["product.category"].browse(changes["categ_id"]).display_name,
-                    )
-                )
-            preview.append(
-                {
-                    "row": number,
-                    "product_id": product.id,
-                    "article_code": product.default_code,
-                    "article_name": product.name,
-                    "movement": "none",
-                    "note": "; ".join(notes),
-                }
-            )
-        preview.sort(key=lambda line: line["row"])
-        errors.sort(key=lambda e: e["row"])
-        return {
-            "errors": errors,
-            "lines": lines,
-            "preview": preview,
-            "updates": {
-                template: {field: value for field, (value, _row) in values.items()}
-                for template, values in updates.items()
-            },
-            "entries": sum(1 for line in lines if line["difference"] > 0),
-            "exits": sum(1 for line in lines if line["difference"] < 0),
-            "unchanged": unchanged,
-        }
-
-    # ------------------------------------------------------------ BHIMA import
-
-    def _bhima_plan_opening(self, header, rows):
-        accepted = {name: (normalize_header(name),) for name in BHIMA_COLUMNS}
-        accepted["depot_code"] = ("depot code", "depot")
-        columns = self._bhima_map_columns(header, accepted)
-        missing = [name for name in BHIMA_REQUIRED if name not in columns]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "This is not BHIMA's stock import template: the columns %(missing)s are "
-                    "missing. Expected columns: %(expected)s.",
-                    missing=", ".join(missing),
-                    expected=", ".join(BHIMA_COLUMNS),
-                )
-            )
-        if "depot_code" not in columns and not self.depot_id:
-            raise UserError(self.env._("Choose the depot the stock enters."))
-        title = {key: header[index] for key, index in columns.items()}
-        errors = []
-
-        def error(row, key, value, message):
-            errors.append(self._bhima_error(row, title.get(key, key), value, message))
-
-        def cell(cells, key):
-            index = columns.get(key)
-            if index is None or index >= len(cells):
-                return None
-            value = cells[index]
-            return None if value in (None, "") else value
-
-        texts = defaultdict(set)
-        for _number, cells in rows:
-            for key in ("inventory_code", "inventory_group_name", "inventory_type",
-                        "inventory_unit", "depot_code", "stock_lot_label"):
-                texts[key].add(cell_text(cell(cells, key)))
-        products = {
-            product.default_code: product
-            for product in self.env["product.product"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("default_code", "in", list(texts["inventory_code"] - {""})),
-                    ("company_id", "in", [False, *self.env.companies.ids]),
-                ]
-            )
-        }
-        groups = {}
-        for category in self.env["product.category"].search(
-            [("name", "in", list(texts["inventory_group_name"] - {""}))]
-        ):
-            groups.setdefault(category.name.lower(), category)
-        types = {t.name.lower(): t for t in self.env["bhima.inventory.type"].search([])}
-        units = {}
-        for unit in self.env["uom.uom"].search([]):
-            for label in (unit.name, unit.bhima_abbreviation, unit.bhima_token):
-                if label:
-                    units.setdefault(label.lower(), unit)
-        depots = self._bhima_depots_by_code(texts["depot_code"] - {""})
-        lots = self.env["stock.lot"].search(
-            [
-                ("product_id", "in", [p.id for p in products.values()]),
-                ("name", "in", list(texts["stock_lot_label"] - {""})),
-            ]
-        )
-        lot_by_key = {(lot.product_id.id, lot.name): lot for lot in lots}
-        may_create = {
-            "group": self.env["product.category"].has_access("create"),
-            "type": self.env["bhima.inventory.type"].has_access("create"),
-            "unit": self.env["uom.uom"].has_access("create"),
-            "article": self.env["product.template"].has_access("create"),
-        }
-        today = fields.Date.context_today(self)
-        depot_errors = {}
-        to_create = {"group": {}, "type": {}, "unit": {}, "article": {}}
-        group_has_expiry = defaultdict(bool)
-        lines, seen = [], {}
-
-        def boolean(number, key, cells):
-            value = cell(cells, key)
-            text = normalize_header(cell_text(value))
-            if text in TRUE_WORDS:
-                return True
-            if text in FALSE_WORDS:
-                return False
-            error(number, key, value, self.env._("Write 1 (yes) or 0 (no)."))
-            return False
-
-        def number_cell(number, key, cells, required=False, positive=False):
-            value = cell(cells, key)
-            if value is None:
-                if required:
-                    error(number, key, "", self.env._("This value is required."))
-                return None
-            try:
-                result = parse_number(value)
-            except ValueError:
-                error(number, key, value, self.env._("This is not a number."))
-                return None
-            if result < 0 or (positive and result <= 0):
-                error(
-                    number,
-                    key,
-                    value,
-                    self.env._("The quantity must be positive.")
-                    if positive
-                    else self.env._("This value cannot be negative."),
-                )
-                return None
-            return result
-
-        def date_cell(number, key, cells):
-            value = cell(cells, key)
-            if value is None:
-                return None
-            try:
-                return parse_date(value)
-            except ValueError:
-                error(number, key, value, self.env._("This is not a date (dd/mm/yyyy)."))
-                return None
-
-        for index, (number, cells) in enumerate(rows):
-            if index and index % PROGRESS_EVERY == 0:
-                self._bhima_progress(index, len(rows), self.env._("Rows checked"))
-            errors_before = len(errors)
-            code = cell_text(cell(cells, "inventory_code"))
-            label = cell_text(cell(cells, "stock_lot_label"))
-            text = cell_text(cell(cells, "inventory_text"))
-            group_name = cell_text(cell(cells, "inventory_group_name"))
-            type_name = cell_text(cell(cells, "inventory_type"))
-            unit_name = cell_text(cell(cells, "inventory_unit"))
-            for key, value in (
-                ("inventory_code", code),
-                ("stock_lot_label", label),
-                ("inventory_group_name", group_name),
-                ("inventory_type", type_name),
-                ("inventory_unit", unit_name),
-            ):
-                if not value:
-                    error(number, key, "", self.env._("This value is required."))
-            price = number_cell(number, "inventory_unit_price", cells, required=True)
-            quantity = number_cell(number, "stock_lot_quantity", cells, required=True,
-                                   positive=True)
-            number_cell(number, "inventory_cmm", cells)
-            rate = number_cell(number, "depreciation_rate", cells)
-            if rate is not None and rate > 100:
-                error(number, "depreciation_rate", rate,
-                      self.env._("The depreciation rate must be between 0 and 100 percent."))
-            expiration = date_cell(number, "stock_lot_expiration", cells)
-            acquisition = date_cell(number, "acquisition_date", cells)
-            consumable = boolean(number, "inventory_consumable", cells)
-            is_asset = boolean(number, "inventory_is_asset", cells)
-            depot_code = cell_text(cell(cells, "depot_code"))
-            depot = depots.get(depot_code) if depot_code else self.depot_id
-            if depot_code and not depot:
-                error(number, "depot_code", depot_code,
-                      self.env._("Unknown depot code %(depot)s.", depot=depot_code))
-            elif depot and len(depot) > 1:
-                error(number, "depot_code", depot_code,
-                      self.env._("Several depots of your companies have the code %(depot)s.",
-                                 depot=depot_code))
-                depot = None
-            if depot and depot.id not in depot_errors:
-                message = self._bhima_depot_error(depot)
-                if not message and not depot.sudo().bhima_allow_entry_integration:
-                    message = self.env._(
-                        "The depot %(depot)s does not allow entries from integration.",
-                        depot=depot.code,
-                    )
-                depot_errors[depot.id] = message
-            if depot and depot_errors.get(depot.id):
-                error(number, "depot_code", depot.code, depot_errors[depot.id])
-            product = products.get(code)
-            if product and not product.active:
-                error(number, "inventory_code", code,
-                      self.env._("The article %(code)s is archived.", code=code))
-            elif product and not product.is_storable:
-                error(number, "inventory_code", code,
-                      self.env._("The article %(code)s is not managed in stock.", code=code))
-            group = product.categ_id if product else groups.get(group_name.lower())
-            if not product:
-                if not group and group_name:
-                    if not may_create["group"]:
-                        error(number, "inventory_group_name", group_name,
-                              self.env._("Unknown inventory group %(group)s: only a stock "
-                                         "manager can create it.", group=group_name))
-                    to_create["group"].setdefault(group_name.lower(), (group_name, rate))
-                if type_name and type_name.lower() not in types:
-                    if not may_create["type"]:
-                        error(number, "inventory_type", type_name,
-                              self.env._("Unknown inventory type %(type)s: only a stock "
-                                         "manager can create it.", type=type_name))
-                    to_create["type"].setdefault(type_name.lower(), type_name)
-                if unit_name and unit_name.lower() not in units:
-                    if not may_create["unit"]:
-                        error(number, "inventory_unit", unit_name,
-                              self.env._("Unknown unit %(unit)s: only a stock manager can "
-                                         "create it.", unit=unit_name))
-                    to_create["unit"].setdefault(unit_name.lower(), unit_name)
-                if code and not text:
-                    pass  # reported above
-                if code and not may_create["article"]:
-                    error(number, "inventory_code", code,
-                          self.env._("Unknown article %(code)s: only a stock manager can "
-                                     "create it.", code=code))
-                elif code and code in to_create["article"]:
-                    previous = to_create["article"][code]
-                    if previous["name"] != text:
-                        error(number, "inventory_text", text,
-                              self.env._("Row %(row)s gives another designation for the "
-                                         "article %(code)s.", row=previous["row"], code=code))
-                elif code:
-                    to_create["article"][code] = {
-                        "row": number,
-                        "name": text,
-                        "group": group_name.lower(),
-                        "type": type_name.lower(),
-                        "unit": unit_name.lower(),
-                        "price": price or 0.0,
-                        "consumable": consumable,
-                        "is_asset": is_asset,
-                        "brand": cell_text(cell(cells, "inventory_brand")),
-                        "model": cell_text(cell(cells, "inventory_model")),
-                    }
-            lot = lot_by_key.get((product.id, label)) if product else None
-            if expiration:
-                group_has_expiry[group_name.lower()] = True
-            tracks_expiry = (
-                (product.categ_id.track_expiration and product.use_expiration_date)
-                if product
-                else (group.track_expiration if group else None)
-            )
-            if lot and expiration and lot.expiration_date and (
-                fields.Date.context_today(self, lot.expiration_date) != expiration
-            ):
-                error(number, "stock_lot_expiration", expiration,
-                      self.env._("The lot %(lot)s already exists and expires on %(date)s.",
-                                 lot=label, date=lot.expiration_date.date()))
-            elif not lot and tracks_expiry and not expiration:
-                error(number, "stock_lot_expiration", "",
-                      self.env._("The lot %(lot)s is new: give its expiration date.", lot=label))
-            if expiration and expiration < today and not lot:
-                error(number, "stock_lot_expiration", expiration,
-                      self.env._("The lot %(lot)s is already expired: it cannot enter a depot.",
-                                 lot=label))
-            key = (depot.id if depot else 0, code, label)
-            if code and label and key in seen:
-                error(number, "stock_lot_label", label,
-                      self.env._("Duplicate of row %(row)s.", row=seen[key]))
-            seen.setdefault(key, number)
-            if len(errors) == errors_before:
-                lines.append(
-                    {
-                        "row": number,
-                        "depot_id": depot.id,
-                        "code": code,
-                        "product_id": product.id if product else False,
-                        "article_code": code,
-                        "article_name": product.name if product else text,
-                        "lot_id": lot.id if lot else False,
-                        "lot_label": label,
-                        "expiration": expiration
-                        or (lot.expiration_date.date() if lot and lot.expiration_date else False),
-                        "counted": quantity,
-                        "difference": quantity,
-                        "current": 0.0,
-                        "unit_cost": price or 0.0,
-                        "serial": cell_text(cell(cells, "stock_serial_number")),
-                        "acquisition": acquisition,
-                        "movement": "entry",
-                        "note": False if product else self.env._("New article"),
-                    }
-                )
-        # a new group tracks expiration when its rows give expiration dates
-        for key, (name, rate) in list(to_create["group"].items()):
-            to_create["group"][key] = (name, rate, group_has_expiry[key])
-        missing_expiry = [
-            line for line in lines
-            if not line["product_id"] and not line["expiration"]
-            and group_has_expiry[to_create["article"][line["code"]]["group"]]
-            and to_create["article"][line["code"]]["group"] in to_create["group"]
-        ]
-        for line in missing_expiry:
-            error(line["row"], "stock_lot_expiration", "",
-                  self.env._("The lot %(lot)s is new: give its expiration date.",
-                             lot=line["lot_label"]))
-        errors.sort(key=lambda e: e["row"])
-        self._bhima_progress(len(rows), len(rows), self.env._("Rows checked"))
-        created = sum(len(values) for values in to_create.values())
-        return {
-            "errors": errors,
-            "lines": lines,
-            "preview": lines,
-            "create": to_create,
-            "groups": groups,
-            "types": types,
-            "units": units,
-            "created": created,
-            "entries": len(lines),
-            "exits": 0,
-            "unchanged": 0,
-        }
 
     # ------------------------------------------------------------------
     # Applying a plan (all or nothing: the caller holds a savepoint)
@@ -1627,7 +696,9 @@ class BhimaStockImport(models.Model):
                     "origin": "import",
                     "import_id": self.id,
                     "description": self.env._(
-                        "Import %(reference)s (%(file)s)", reference=self.name, file=self.filename or ""
+                        "Import %(reference)s (%(file)s)",
+                        reference=self.name,
+                        file=self.filename or "",
                     ),
                     "line_ids": [
                         Command.create(

@@ -9,9 +9,7 @@ class BhimaStockImportError(models.Model):
     _description = "BHIMA Stock Import Error"
     _order = "import_id, row, id"
 
-    import_id = fields.Many2one(
-        "bhima.stock.import", required=True, index=True, ondelete="cascade"
-    )
+    import_id = fields.Many2one("bhima.stock.import", required=True, index=True, ondelete="cascade")
     row = fields.Integer(help="The row of the file (the header is row 1); 0 for the whole file.")
     column = fields.Char()
     value = fields.Char()

@@ -9,9 +9,7 @@ class BhimaStockImportLine(models.Model):
     _description = "BHIMA Stock Import Preview Line"
     _order = "import_id, row, id"
 
-    import_id = fields.Many2one(
-        "bhima.stock.import", required=True, index=True, ondelete="cascade"
-    )
+    import_id = fields.Many2one("bhima.stock.import", required=True, index=True, ondelete="cascade")
     row = fields.Integer(help="The row of the file (the header is row 1).")
     depot_id = fields.Many2one("stock.warehouse", string="Depot")
     product_id = fields.Many2one("product.product", string="Article")

@@ -219,8 +219,9 @@ class BhimaStockRequisition(models.Model):
             requisition.depot_id._bhima_check_user_can_move()
             if not requisition.line_ids:
                 raise UserError(
-                    self.env._("The requisition %(requisition)s has no line.",
-                               requisition=requisition.name)
+                    self.env._(
+                        "The requisition %(requisition)s has no line.", requisition=requisition.name
+                    )
                 )
             requisition._bhima_internal().write(
                 {
@@ -276,7 +277,9 @@ class BhimaStockRequisition(models.Model):
             "line_ids": lines,
         }
         if self.requester_type == "service":
-            values.update(flux_id=self.env.ref("bhima_stock.flux_10").id, service_id=self.service_id.id)
+            values.update(
+                flux_id=self.env.ref("bhima_stock.flux_10").id, service_id=self.service_id.id
+            )
         else:
             values.update(
                 flux_id=self.env.ref("bhima_stock.flux_8").id,

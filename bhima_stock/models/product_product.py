@@ -26,4 +26,6 @@ class ProductProduct(models.Model):
         if isinstance(deferred, BhimaDeferredPrices):
             deferred.product_ids.update(self.ids)
             return None
-        return super()._update_standard_price(extra_value=extra_value, extra_quantity=extra_quantity)
+        return super()._update_standard_price(
+            extra_value=extra_value, extra_quantity=extra_quantity
+        )

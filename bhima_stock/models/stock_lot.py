@@ -24,9 +24,7 @@ class StockLot(models.Model):
         help="When the asset was acquired; its depreciation runs from this date "
         "(the date of its first entry when empty).",
     )
-    bhima_assignment_ids = fields.One2many(
-        "bhima.stock.assignment", "lot_id", string="Assignments"
-    )
+    bhima_assignment_ids = fields.One2many("bhima.stock.assignment", "lot_id", string="Assignments")
     bhima_is_assigned = fields.Boolean(
         string="Assigned",
         compute="_compute_bhima_assignment",
@@ -58,15 +56,19 @@ class StockLot(models.Model):
         """The first done move that brought this lot into a depot, or an empty
         recordset."""
         self.ensure_one()
-        line = self.env["stock.move.line"].sudo().search(
-            [
-                ("lot_id", "=", self.id),
-                ("state", "=", "done"),
-                ("location_dest_id.usage", "=", "internal"),
-                ("location_id.usage", "!=", "internal"),
-            ],
-            order="date, id",
-            limit=1,
+        line = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", self.id),
+                    ("state", "=", "done"),
+                    ("location_dest_id.usage", "=", "internal"),
+                    ("location_id.usage", "!=", "internal"),
+                ],
+                order="date, id",
+                limit=1,
+            )
         )
         return line.move_id
 

@@ -48,9 +48,7 @@ class TestPhysicalCount(BhimaCountCommon):
         selection = self._count(scope="selection", lot_ids=[(6, 0, self.lot_b.ids)])
         self.assertEqual(selection.line_ids.lot_id, self.lot_b)
         # a selection by group leaves the plain product (category All) out
-        by_group = self._count(
-            scope="selection", category_ids=[(6, 0, self.group_medicines.ids)]
-        )
+        by_group = self._count(scope="selection", category_ids=[(6, 0, self.group_medicines.ids)])
         self.assertEqual(by_group.line_ids.product_id, self.product)
 
     def test_partial_count_moves_the_differences_only(self):
@@ -98,8 +96,9 @@ class TestPhysicalCount(BhimaCountCommon):
     def test_movements_during_the_count_are_kept(self):
         count = self._count()
         # 3 units leave while counting: the shelf had 10 when the count started
-        self._movement(9, self.depot_a, [{"lot_id": self.lot_a.id, "quantity": 3}],
-                       partner_id=self.patient.id)
+        self._movement(
+            9, self.depot_a, [{"lot_id": self.lot_a.id, "quantity": 3}], partner_id=self.patient.id
+        )
         line = self._line(count, self.lot_a)
         self.assertEqual(line.moved_qty, -3)
         line.counted_qty = 8  # counted against the snapshot: 2 missing
@@ -109,16 +108,21 @@ class TestPhysicalCount(BhimaCountCommon):
         # an entry of a lot added while counting keeps its snapshot quantity
         count2 = self._count(scope="selection", lot_ids=[(6, 0, self.lot_b.ids)])
         added = self.env["bhima.stock.count.line"].create(
-            {"count_id": count2.id, "product_id": self.product.id, "lot_id": self.lot_a.id,
-             "counted_qty": 5}
+            {
+                "count_id": count2.id,
+                "product_id": self.product.id,
+                "lot_id": self.lot_a.id,
+                "counted_qty": 5,
+            }
         )
         self.assertEqual(added.theoretical_qty, 5)
         self.assertEqual(added.difference_qty, 0)
 
     def test_count_taking_more_than_there_is_now_is_refused(self):
         count = self._count()
-        self._movement(9, self.depot_a, [{"lot_id": self.lot_a.id, "quantity": 9}],
-                       partner_id=self.patient.id)
+        self._movement(
+            9, self.depot_a, [{"lot_id": self.lot_a.id, "quantity": 9}], partner_id=self.patient.id
+        )
         self._line(count, self.lot_a).counted_qty = 5  # 5 missing, only 1 left now
         self._line(count, self.lot_b).counted_qty = 4
         with self.assertRaisesRegex(UserError, r"CNT-A: counted 5\.0 for 10\.0 .* 1\.0 in stock"):
@@ -147,8 +151,13 @@ class TestPhysicalCount(BhimaCountCommon):
         count = self._count()
         expiry = fields.Date.today() + timedelta(days=200)
         self.env["bhima.stock.count.line"].create(
-            {"count_id": count.id, "product_id": self.product.id, "lot_name": "FOUND-1",
-             "expiration_date": expiry, "counted_qty": 4}
+            {
+                "count_id": count.id,
+                "product_id": self.product.id,
+                "lot_name": "FOUND-1",
+                "expiration_date": expiry,
+                "counted_qty": 4,
+            }
         )
         count.action_validate()
         lot = self.env["stock.lot"].search([("name", "=", "FOUND-1")])
@@ -190,8 +199,10 @@ class TestPhysicalCount(BhimaCountCommon):
         with self.assertRaisesRegex(UserError, "cannot be written"):
             count.state = "done"
         # context defaults of code fields are ignored
-        draft = self.env["bhima.stock.count"].with_context(default_state="done").create(
-            {"depot_id": self.depot_a.id}
+        draft = (
+            self.env["bhima.stock.count"]
+            .with_context(default_state="done")
+            .create({"depot_id": self.depot_a.id})
         )
         self.assertEqual(draft.state, "draft")
         line.counted_qty = 9
@@ -219,17 +230,21 @@ class TestPhysicalCount(BhimaCountCommon):
 
     def test_count_sheet_and_result_reports(self):
         count = self._count(blind=True)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "bhima_stock.report_bhima_stock_count_sheet", count.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("bhima_stock.report_bhima_stock_count_sheet", count.ids)[0]
+            .decode()
+        )
         self.assertIn("CNT-A", html)
         self.assertIn("o_bhima_counted", html)
         self.assertNotIn("Theoretical", html)  # a blind count
         self._line(count, self.lot_a).counted_qty = 7
         count.action_validate()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "bhima_stock.report_bhima_stock_count_result", count.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("bhima_stock.report_bhima_stock_count_result", count.ids)[0]
+            .decode()
+        )
         self.assertIn("CNT-A", html)
         self.assertNotIn("CNT-B", html)  # no difference
         self.assertIn("Value missing", html)

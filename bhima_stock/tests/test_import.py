@@ -16,7 +16,7 @@ def csv_bytes(rows, delimiter=";", encoding="latin-1", bom=False):
 
 
 def xlsx_bytes(rows):
-    import openpyxl  # noqa: PLC0415
+    import openpyxl
 
     book = openpyxl.Workbook()
     for row in rows:
@@ -41,8 +41,12 @@ class BhimaImportCommon(BhimaMovementCommon):
             cls.depot_b, "IMP-Q", 30, 2.0, product=cls.product_2
         ).line_ids.lot_id
         cls.plain = cls.env["product.product"].create(
-            {"name": "Plain gauze", "default_code": "PLAIN1", "is_storable": True,
-             "standard_price": 1.5}
+            {
+                "name": "Plain gauze",
+                "default_code": "PLAIN1",
+                "is_storable": True,
+                "standard_price": 1.5,
+            }
         )
         cls._movement(
             13, cls.depot_a, [{"product_id": cls.plain.id, "quantity": 40, "unit_cost": 1.5}]
@@ -81,11 +85,18 @@ class TestArticleFileImport(BhimaImportCommon):
         self.assertEqual(record.entry_count, 2)  # IMP-A +2, IMP-NEW +7
         self.assertEqual(record.exit_count, 2)  # IMP-B -4, PLAIN1 -4.5
         self.assertEqual(record.unchanged_count, 1)  # IMP-Q
-        preview = {line.lot_name or line.article_code: line for line in record.preview_line_ids
-                   if line.movement != "none"}
+        preview = {
+            line.lot_name or line.article_code: line
+            for line in record.preview_line_ids
+            if line.movement != "none"
+        }
         self.assertEqual(
-            (preview["IMP-B"].current_qty, preview["IMP-B"].file_qty,
-             preview["IMP-B"].difference_qty), (6, 2, -4)
+            (
+                preview["IMP-B"].current_qty,
+                preview["IMP-B"].file_qty,
+                preview["IMP-B"].difference_qty,
+            ),
+            (6, 2, -4),
         )
         self.assertEqual(preview["PLAIN1"].difference_qty, -4.5)
         # the designation differs: an article update
@@ -106,8 +117,11 @@ class TestArticleFileImport(BhimaImportCommon):
         self.assertEqual(len(record.count_ids.line_ids), 4)
         # the history keeps the file
         attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "bhima.stock.import"), ("res_id", "=", record.id),
-             ("res_field", "=", "file")]
+            [
+                ("res_model", "=", "bhima.stock.import"),
+                ("res_id", "=", record.id),
+                ("res_field", "=", "file"),
+            ]
         )
         self.assertEqual(base64.b64decode(attachment.datas), data)
 
@@ -150,8 +164,12 @@ class TestArticleFileImport(BhimaImportCommon):
 
     def test_reimporting_the_same_file_moves_nothing(self):
         data = csv_bytes(
-            [["Code", "Depot", "Stock", "Lot"], ["TAMX", "TPC", "3", "IMP-A"],
-             ["TAMX", "TPC", "0", "IMP-B"], ["PLAIN1", "TPC", "41", ""]]
+            [
+                ["Code", "Depot", "Stock", "Lot"],
+                ["TAMX", "TPC", "3", "IMP-A"],
+                ["TAMX", "TPC", "0", "IMP-B"],
+                ["PLAIN1", "TPC", "41", ""],
+            ]
         )
         first = self._import(data)
         first.action_apply()
@@ -186,9 +204,15 @@ class TestArticleFileImport(BhimaImportCommon):
             ["TAMX", "TPC", "5", "IMP-A", "32/13/2026", ""],  # not a date
         ]
         expected += [
-            (start, "Depot"), (start + 1, "Stock"), (start + 2, "Stock"),
-            (start + 3, "Expiration"), (start + 4, "Sale price"), (start + 5, "Code"),
-            (start + 6, "Code"), (start + 7, "Code"), (start + 8, "Expiration"),
+            (start, "Depot"),
+            (start + 1, "Stock"),
+            (start + 2, "Stock"),
+            (start + 3, "Expiration"),
+            (start + 4, "Sale price"),
+            (start + 5, "Code"),
+            (start + 6, "Code"),
+            (start + 7, "Code"),
+            (start + 8, "Expiration"),
         ]
         record = self._import(csv_bytes(rows))
         self.assertEqual(record.state, "error")
@@ -205,8 +229,13 @@ class TestArticleFileImport(BhimaImportCommon):
         self.assertFalse(record.movement_ids)
 
     def test_depot_the_user_does_not_manage(self):
-        data = csv_bytes([["Code", "Depot", "Stock", "Lot"], ["TQUI", "TWD", "1", "IMP-Q"],
-                          ["TAMX", "TPC", "9", "IMP-A"]])
+        data = csv_bytes(
+            [
+                ["Code", "Depot", "Stock", "Lot"],
+                ["TQUI", "TWD", "1", "IMP-Q"],
+                ["TAMX", "TPC", "9", "IMP-A"],
+            ]
+        )
         record = self._import(data, env=self.env(user=self.pharmacist))
         self.assertEqual(record.state, "error")
         self.assertEqual([(e.row, e.column) for e in record.error_ids], [(2, "Depot")])
@@ -247,19 +276,39 @@ class TestArticleFileImport(BhimaImportCommon):
 
     def test_dry_run_returns_the_preview_and_writes_nothing(self):
         Import = self.env["bhima.stock.import"]
-        data = csv_bytes([["Code", "Depot", "Stock", "Lot"], ["TAMX", "TPC", "8", "IMP-A"],
-                          ["NOPE", "TPC", "1", ""]])
+        data = csv_bytes(
+            [
+                ["Code", "Depot", "Stock", "Lot"],
+                ["TAMX", "TPC", "8", "IMP-A"],
+                ["NOPE", "TPC", "1", ""],
+            ]
+        )
         imports = Import.search_count([])
         preview = Import.import_file(base64.b64encode(data).decode(), "stock.csv")
         self.assertEqual(preview["rows"], 2)
         self.assertEqual(
             preview["errors"],
-            [{"row": 3, "column": "Code", "value": "NOPE",
-              "message": "Unknown article code NOPE."}],
+            [
+                {
+                    "row": 3,
+                    "column": "Code",
+                    "value": "NOPE",
+                    "message": "Unknown article code NOPE.",
+                }
+            ],
         )
         self.assertEqual(
-            [(line["article"], line["lot"], line["current"], line["file"], line["difference"],
-              line["movement"]) for line in preview["lines"]],
+            [
+                (
+                    line["article"],
+                    line["lot"],
+                    line["current"],
+                    line["file"],
+                    line["difference"],
+                    line["movement"],
+                )
+                for line in preview["lines"]
+            ],
             [("TAMX", "IMP-A", 10, 8, -2, "exit")],
         )
         self.assertEqual(Import.search_count([]), imports)
@@ -280,26 +329,26 @@ class TestArticleFileImport(BhimaImportCommon):
                 self.assertTrue(template["filename"].endswith(file_format))
                 self.assertTrue(base64.b64decode(template["content"]))
         # the current stock, filled in: importing it unchanged moves nothing
-        export = Import.get_template("article", "xlsx", depot_ids=self.depot_a.ids,
-                                     with_stock=True)
+        export = Import.get_template("article", "xlsx", depot_ids=self.depot_a.ids, with_stock=True)
         record = self._import(base64.b64decode(export["content"]), export["filename"])
         self.assertEqual(record.state, "ready", record.error_ids.mapped("message"))
-        self.assertEqual((record.entry_count, record.exit_count, record.unchanged_count),
-                         (0, 0, 3))
+        self.assertEqual((record.entry_count, record.exit_count, record.unchanged_count), (0, 0, 3))
         csv_template = base64.b64decode(Import.get_template("article", "csv")["content"])
         self.assertTrue(csv_template.startswith(b"\xef\xbb\xbfCode;Designation;Depot;Stock"))
 
     def test_progress_is_reported_on_large_files(self):
-        rows = [["Code", "Depot", "Stock", "Lot"]] + [["TAMX", "TPC", "10", "IMP-A"]] + [
-            ["PLAIN1", "TPC", "40", ""]
-        ] * 2500
+        rows = (
+            [["Code", "Depot", "Stock", "Lot"]]
+            + [["TAMX", "TPC", "10", "IMP-A"]]
+            + [["PLAIN1", "TPC", "40", ""]] * 2500
+        )
         record = self.env["bhima.stock.import"].create(
             {"file": base64.b64encode(csv_bytes(rows)), "filename": "big.csv"}
         )
         record.action_preview()  # duplicates: errors, but the progress was reported
         self.env.cr.precommit.run()  # what a commit does: the bus notifications are written
-        notifications = self.env["bus.bus"].sudo().search(
-            [("message", "like", "bhima_stock_import_progress")]
+        notifications = (
+            self.env["bus.bus"].sudo().search([("message", "like", "bhima_stock_import_progress")])
         )
         self.assertTrue(notifications)
         self.assertEqual(record.error_count, 2499)
@@ -308,11 +357,23 @@ class TestArticleFileImport(BhimaImportCommon):
 @tagged("post_install", "-at_install")
 class TestBhimaStockImport(BhimaImportCommon):
     HEADER = [
-        "inventory_group_name", "inventory_code", "inventory_text", "inventory_type",
-        "inventory_unit", "inventory_unit_price", "inventory_cmm", "inventory_consumable",
-        "inventory_is_asset", "inventory_brand", "inventory_model", "stock_lot_label",
-        "stock_lot_quantity", "stock_lot_expiration", "stock_serial_number",
-        "acquisition_date", "depreciation_rate",
+        "inventory_group_name",
+        "inventory_code",
+        "inventory_text",
+        "inventory_type",
+        "inventory_unit",
+        "inventory_unit_price",
+        "inventory_cmm",
+        "inventory_consumable",
+        "inventory_is_asset",
+        "inventory_brand",
+        "inventory_model",
+        "stock_lot_label",
+        "stock_lot_quantity",
+        "stock_lot_expiration",
+        "stock_serial_number",
+        "acquisition_date",
+        "depreciation_rate",
     ]
 
     def _row(self, **values):
@@ -324,30 +385,61 @@ class TestBhimaStockImport(BhimaImportCommon):
         expiry = self.expiry.strftime("%d/%m/%Y")
         rows = [
             self.HEADER,
-            self._row(inventory_group_name="Antipaludiques", inventory_code="NEW-ART",
-                      inventory_text="Artésunate 60 mg", inventory_type="Article",
-                      inventory_unit="Flacon-test", inventory_unit_price="2,5",
-                      inventory_consumable="1", stock_lot_label="ART-1",
-                      stock_lot_quantity="100", stock_lot_expiration=expiry),
-            self._row(inventory_group_name="Antipaludiques", inventory_code="NEW-ART",
-                      inventory_text="Artésunate 60 mg", inventory_type="Article",
-                      inventory_unit="Flacon-test", inventory_unit_price="2,5",
-                      stock_lot_label="ART-2", stock_lot_quantity="50",
-                      stock_lot_expiration=expiry),
-            self._row(inventory_group_name="Equipment-test", inventory_code="EQ-1",
-                      inventory_text="Oxygen concentrator", inventory_type="Asset-test",
-                      inventory_unit="Piece-test", inventory_unit_price="1200",
-                      inventory_is_asset="1", stock_lot_label="SN-001", stock_lot_quantity="1",
-                      stock_serial_number="X99", acquisition_date="01/01/2024",
-                      depreciation_rate="20"),
+            self._row(
+                inventory_group_name="Antipaludiques",
+                inventory_code="NEW-ART",
+                inventory_text="Artésunate 60 mg",
+                inventory_type="Article",
+                inventory_unit="Flacon-test",
+                inventory_unit_price="2,5",
+                inventory_consumable="1",
+                stock_lot_label="ART-1",
+                stock_lot_quantity="100",
+                stock_lot_expiration=expiry,
+            ),
+            self._row(
+                inventory_group_name="Antipaludiques",
+                inventory_code="NEW-ART",
+                inventory_text="Artésunate 60 mg",
+                inventory_type="Article",
+                inventory_unit="Flacon-test",
+                inventory_unit_price="2,5",
+                stock_lot_label="ART-2",
+                stock_lot_quantity="50",
+                stock_lot_expiration=expiry,
+            ),
+            self._row(
+                inventory_group_name="Equipment-test",
+                inventory_code="EQ-1",
+                inventory_text="Oxygen concentrator",
+                inventory_type="Asset-test",
+                inventory_unit="Piece-test",
+                inventory_unit_price="1200",
+                inventory_is_asset="1",
+                stock_lot_label="SN-001",
+                stock_lot_quantity="1",
+                stock_serial_number="X99",
+                acquisition_date="01/01/2024",
+                depreciation_rate="20",
+            ),
             # an existing article, an existing lot: reused
-            self._row(inventory_group_name="Test medicines", inventory_code="TAMX",
-                      inventory_text="Test Amoxicillin 500 mg", inventory_type="Article",
-                      inventory_unit="Tablet", inventory_unit_price="4",
-                      stock_lot_label="IMP-A", stock_lot_quantity="5"),
+            self._row(
+                inventory_group_name="Test medicines",
+                inventory_code="TAMX",
+                inventory_text="Test Amoxicillin 500 mg",
+                inventory_type="Article",
+                inventory_unit="Tablet",
+                inventory_unit_price="4",
+                stock_lot_label="IMP-A",
+                stock_lot_quantity="5",
+            ),
         ]
-        record = self._import(csv_bytes(rows, encoding="utf-8"), "bhima.csv",
-                              import_type="bhima", depot_id=self.depot_b.id)
+        record = self._import(
+            csv_bytes(rows, encoding="utf-8"),
+            "bhima.csv",
+            import_type="bhima",
+            depot_id=self.depot_b.id,
+        )
         self.assertEqual(record.state, "ready", record.error_ids.mapped("message"))
         self.assertEqual(record.created_count, 7)  # 2 groups, 1 type, 2 units, 2 articles
         record.action_apply()
@@ -370,38 +462,76 @@ class TestBhimaStockImport(BhimaImportCommon):
         self.assertEqual(str(lot.bhima_acquisition_date), "2024-01-01")
         self.assertEqual(self._stock(self.depot_b, lot=self.lot_a), 5)
         # the same file again would enter the stock twice: refused
-        again = self._import(csv_bytes(rows, encoding="utf-8"), "bhima.csv",
-                             import_type="bhima", depot_id=self.depot_b.id)
+        again = self._import(
+            csv_bytes(rows, encoding="utf-8"),
+            "bhima.csv",
+            import_type="bhima",
+            depot_id=self.depot_b.id,
+        )
         self.assertEqual(again.state, "error")
         self.assertIn("already imported", again.error_ids[0].message)
 
     def test_errors_of_the_bhima_template(self):
         with self.assertRaisesRegex(UserError, "not BHIMA's stock import template"):
-            self._import(csv_bytes([["Code", "Stock"], ["x", "1"]]), import_type="bhima",
-                         depot_id=self.depot_a.id)
+            self._import(
+                csv_bytes([["Code", "Stock"], ["x", "1"]]),
+                import_type="bhima",
+                depot_id=self.depot_a.id,
+            )
         rows = [
             self.HEADER,
-            self._row(inventory_code="E1", inventory_text="x", inventory_type="Article",
-                      inventory_unit="Tablet", inventory_unit_price="1", stock_lot_label="L1",
-                      stock_lot_quantity="0", inventory_group_name="Test medicines"),
-            self._row(inventory_code="E2", inventory_text="x", inventory_type="Article",
-                      inventory_unit="Tablet", inventory_unit_price="abc", stock_lot_label="L1",
-                      stock_lot_quantity="3", inventory_group_name="Test medicines",
-                      stock_lot_expiration="01/01/2020"),
+            self._row(
+                inventory_code="E1",
+                inventory_text="x",
+                inventory_type="Article",
+                inventory_unit="Tablet",
+                inventory_unit_price="1",
+                stock_lot_label="L1",
+                stock_lot_quantity="0",
+                inventory_group_name="Test medicines",
+            ),
+            self._row(
+                inventory_code="E2",
+                inventory_text="x",
+                inventory_type="Article",
+                inventory_unit="Tablet",
+                inventory_unit_price="abc",
+                stock_lot_label="L1",
+                stock_lot_quantity="3",
+                inventory_group_name="Test medicines",
+                stock_lot_expiration="01/01/2020",
+            ),
         ]
         record = self._import(csv_bytes(rows), import_type="bhima", depot_id=self.depot_a.id)
         found = {(error.row, error.column) for error in record.error_ids}
         self.assertEqual(
             found,
-            {(2, "stock_lot_quantity"), (2, "stock_lot_expiration"),
-             (3, "inventory_unit_price"), (3, "stock_lot_expiration")},
+            {
+                (2, "stock_lot_quantity"),
+                (2, "stock_lot_expiration"),
+                (3, "inventory_unit_price"),
+                (3, "stock_lot_expiration"),
+            },
         )
         # a depot user cannot create articles
-        rows = [self.HEADER, self._row(
-            inventory_code="E3", inventory_text="x", inventory_type="Article",
-            inventory_unit="Tablet", inventory_unit_price="1", stock_lot_label="L1",
-            stock_lot_quantity="2", inventory_group_name="Test medicines",
-            stock_lot_expiration=self.expiry.isoformat())]
-        record = self._import(csv_bytes(rows), import_type="bhima", depot_id=self.depot_a.id,
-                              env=self.env(user=self.pharmacist))
+        rows = [
+            self.HEADER,
+            self._row(
+                inventory_code="E3",
+                inventory_text="x",
+                inventory_type="Article",
+                inventory_unit="Tablet",
+                inventory_unit_price="1",
+                stock_lot_label="L1",
+                stock_lot_quantity="2",
+                inventory_group_name="Test medicines",
+                stock_lot_expiration=self.expiry.isoformat(),
+            ),
+        ]
+        record = self._import(
+            csv_bytes(rows),
+            import_type="bhima",
+            depot_id=self.depot_a.id,
+            env=self.env(user=self.pharmacist),
+        )
         self.assertIn("only a stock manager can create it", record.error_ids.message)

@@ -16,15 +16,20 @@ class TestAggregatedConsumption(BhimaMovementCommon):
         super().setUpClass()
         cls.env.user.tz = "UTC"
         now = fields.Datetime.now()
-        cls.lot = cls._purchase(cls.depot_a, "AGC-1", 50, 2.0, date=now - timedelta(days=60)
-                                ).line_ids.lot_id
+        cls.lot = cls._purchase(
+            cls.depot_a, "AGC-1", 50, 2.0, date=now - timedelta(days=60)
+        ).line_ids.lot_id
         cls.date_from = fields.Date.today() - timedelta(days=40)
         cls.date_to = fields.Date.today() - timedelta(days=11)
 
     def _consumption(self, lines, **values):
         record = self.env["bhima.stock.aggregated.consumption"].create(
-            {"depot_id": self.depot_a.id, "date_from": self.date_from, "date_to": self.date_to,
-             **values}
+            {
+                "depot_id": self.depot_a.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                **values,
+            }
         )
         record.action_load_lots()
         for line in record.line_ids:
@@ -54,15 +59,30 @@ class TestAggregatedConsumption(BhimaMovementCommon):
     def test_sub_periods_make_one_document_each(self):
         middle = self.date_from + timedelta(days=14)
         record = self._consumption(
-            {self.lot: {
-                "quantity_consumed": 12, "quantity_lost": 2, "stock_out_days": 3,
-                "detail_ids": [
-                    Command.create({"date_from": self.date_from, "date_to": middle,
-                                    "quantity_consumed": 5, "quantity_lost": 2}),
-                    Command.create({"date_from": middle + timedelta(days=1),
-                                    "date_to": self.date_to, "quantity_consumed": 7}),
-                ],
-            }}
+            {
+                self.lot: {
+                    "quantity_consumed": 12,
+                    "quantity_lost": 2,
+                    "stock_out_days": 3,
+                    "detail_ids": [
+                        Command.create(
+                            {
+                                "date_from": self.date_from,
+                                "date_to": middle,
+                                "quantity_consumed": 5,
+                                "quantity_lost": 2,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "date_from": middle + timedelta(days=1),
+                                "date_to": self.date_to,
+                                "quantity_consumed": 7,
+                            }
+                        ),
+                    ],
+                }
+            }
         )
         record.action_validate()
         self.assertEqual(len(record.movement_ids), 3)
@@ -70,36 +90,63 @@ class TestAggregatedConsumption(BhimaMovementCommon):
             lambda m: m.date == datetime.combine(middle, time(23, 30))
         )
         self.assertEqual(set(first.mapped("flux_id.code")), {16, 11})
-        self.assertIn(f"[{self.date_from.strftime('%d/%m/%Y')} - {middle.strftime('%d/%m/%Y')}]",
-                      first[0].description)
+        self.assertIn(
+            f"[{self.date_from.strftime('%d/%m/%Y')} - {middle.strftime('%d/%m/%Y')}]",
+            first[0].description,
+        )
         self.assertEqual(self._stock(self.depot_a, lot=self.lot), 36)
 
     def test_refusals(self):
         # more than the stock at the period end (an entry came afterwards)
-        self._purchase(self.depot_a, "AGC-1", 30, 2.0, date=fields.Datetime.now() - timedelta(days=5))
+        self._purchase(
+            self.depot_a, "AGC-1", 30, 2.0, date=fields.Datetime.now() - timedelta(days=5)
+        )
         record = self._consumption({self.lot: {"quantity_consumed": 60}})
         with self.assertRaisesRegex(UserError, "exceed the stock at the end of the period"):
             record.action_validate()
         # more than the stock now (exits came afterwards)
-        self._movement(9, self.depot_a, [{"lot_id": self.lot.id, "quantity": 60}],
-                       partner_id=self.patient.id)
+        self._movement(
+            9, self.depot_a, [{"lot_id": self.lot.id, "quantity": 60}], partner_id=self.patient.id
+        )
         record = self._consumption({self.lot: {"quantity_consumed": 30}})
         with self.assertRaisesRegex(UserError, "exceed the stock of the depot now"):
             record.action_validate()
         # a future period
         future = self.env["bhima.stock.aggregated.consumption"].create(
-            {"depot_id": self.depot_a.id, "date_from": fields.Date.today() + timedelta(days=2),
-             "date_to": fields.Date.today() + timedelta(days=30),
-             "line_ids": [Command.create({"product_id": self.product.id, "lot_id": self.lot.id,
-                                          "quantity_consumed": 1})]}
+            {
+                "depot_id": self.depot_a.id,
+                "date_from": fields.Date.today() + timedelta(days=2),
+                "date_to": fields.Date.today() + timedelta(days=30),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "lot_id": self.lot.id,
+                            "quantity_consumed": 1,
+                        }
+                    )
+                ],
+            }
         )
         with self.assertRaisesRegex(UserError, "future period"):
             future.action_validate()
         # sub-periods that do not add up
         record = self._consumption(
-            {self.lot: {"quantity_consumed": 5, "stock_out_days": 1, "detail_ids": [
-                Command.create({"date_from": self.date_from, "date_to": self.date_to,
-                                "quantity_consumed": 4})]}}
+            {
+                self.lot: {
+                    "quantity_consumed": 5,
+                    "stock_out_days": 1,
+                    "detail_ids": [
+                        Command.create(
+                            {
+                                "date_from": self.date_from,
+                                "date_to": self.date_to,
+                                "quantity_consumed": 4,
+                            }
+                        )
+                    ],
+                }
+            }
         )
         with self.assertRaisesRegex(UserError, "sub-periods add up to 4"):
             record.action_validate()
@@ -108,8 +155,7 @@ class TestAggregatedConsumption(BhimaMovementCommon):
     def test_depot_permission(self):
         with self.assertRaises(AccessError):
             self.env["bhima.stock.aggregated.consumption"].with_user(self.nurse).create(
-                {"depot_id": self.depot_a.id, "date_from": self.date_from,
-                 "date_to": self.date_to}
+                {"depot_id": self.depot_a.id, "date_from": self.date_from, "date_to": self.date_to}
             )
 
 
@@ -119,18 +165,37 @@ class TestAssignments(BhimaMovementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.group_equipment.depreciation_rate = 20
-        cls.asset = cls._create_article("Test ultrasound scanner", group=cls.group_equipment,
-                                        default_code="TUSS").product_variant_id
-        cls._movement(13, cls.depot_a, [{"product_id": cls.asset.id, "lot_name": "US-001",
-                                         "quantity": 1, "unit_cost": 1000.0}])
+        cls.asset = cls._create_article(
+            "Test ultrasound scanner", group=cls.group_equipment, default_code="TUSS"
+        ).product_variant_id
+        cls._movement(
+            13,
+            cls.depot_a,
+            [
+                {
+                    "product_id": cls.asset.id,
+                    "lot_name": "US-001",
+                    "quantity": 1,
+                    "unit_cost": 1000.0,
+                }
+            ],
+        )
         cls.asset_lot = cls.env["stock.lot"].search([("name", "=", "US-001")])
         cls.doctor = cls.env["res.partner"].create({"name": "Dr. Test Kabila"})
 
     def test_assign_and_remove_without_moving_stock(self):
         moves = self.env["stock.move"].search_count([])
-        assignment = self.env["bhima.stock.assignment"].with_user(self.pharmacist).create(
-            {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id,
-             "partner_id": self.doctor.id, "description": "Maternity ward"}
+        assignment = (
+            self.env["bhima.stock.assignment"]
+            .with_user(self.pharmacist)
+            .create(
+                {
+                    "lot_id": self.asset_lot.id,
+                    "depot_id": self.depot_a.id,
+                    "partner_id": self.doctor.id,
+                    "description": "Maternity ward",
+                }
+            )
         )
         self.assertTrue(self.asset_lot.bhima_is_assigned)
         self.assertEqual(self.asset_lot.bhima_assignment_id, assignment)
@@ -147,8 +212,11 @@ class TestAssignments(BhimaMovementCommon):
         with self.assertRaisesRegex(UserError, "history"):
             assignment.partner_id = self.patient
         active = self.env["bhima.stock.assignment"].create(
-            {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id,
-             "partner_id": self.patient.id}
+            {
+                "lot_id": self.asset_lot.id,
+                "depot_id": self.depot_a.id,
+                "partner_id": self.patient.id,
+            }
         )
         with self.assertRaisesRegex(UserError, "cannot be written"):
             active.is_active = False
@@ -156,23 +224,37 @@ class TestAssignments(BhimaMovementCommon):
     def test_refusals(self):
         Assignment = self.env["bhima.stock.assignment"]
         with self.assertRaisesRegex(UserError, "holds 0.0 of the lot"):
-            Assignment.create({"lot_id": self.asset_lot.id, "depot_id": self.depot_b.id,
-                               "partner_id": self.doctor.id})
-        Assignment.create({"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id,
-                           "partner_id": self.doctor.id})
+            Assignment.create(
+                {
+                    "lot_id": self.asset_lot.id,
+                    "depot_id": self.depot_b.id,
+                    "partner_id": self.doctor.id,
+                }
+            )
+        Assignment.create(
+            {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id, "partner_id": self.doctor.id}
+        )
         with self.assertRaisesRegex(UserError, "2.0 cannot be assigned"):
-            Assignment.create({"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id,
-                               "partner_id": self.patient.id})
+            Assignment.create(
+                {
+                    "lot_id": self.asset_lot.id,
+                    "depot_id": self.depot_a.id,
+                    "partner_id": self.patient.id,
+                }
+            )
         with self.assertRaises(AccessError):
             Assignment.with_user(self.nurse).create(
-                {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id,
-                 "partner_id": self.doctor.id})
+                {
+                    "lot_id": self.asset_lot.id,
+                    "depot_id": self.depot_a.id,
+                    "partner_id": self.doctor.id,
+                }
+            )
 
     def test_book_value_from_the_group_depreciation_rate(self):
         self.asset_lot.bhima_acquisition_date = fields.Date.today() - relativedelta(years=2, days=3)
         assignment = self.env["bhima.stock.assignment"].create(
-            {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id,
-             "partner_id": self.doctor.id}
+            {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id, "partner_id": self.doctor.id}
         )
         self.assertAlmostEqual(assignment.unit_cost, 1000.0)
         self.assertAlmostEqual(assignment.depreciated_value, 400.0)
@@ -195,10 +277,13 @@ class TestRequisitions(BhimaMovementCommon):
     def _requisition(self, lines, env=None, **values):
         env = env or self.env(user=self.pharmacist)
         return env["bhima.stock.requisition"].create(
-            {"depot_id": self.depot_a.id, "requester_type": "service",
-             "service_id": self.service.id,
-             "line_ids": [Command.create({"product_id": p.id, "quantity": q})
-                          for p, q in lines], **values}
+            {
+                "depot_id": self.depot_a.id,
+                "requester_type": "service",
+                "service_id": self.service.id,
+                "line_ids": [Command.create({"product_id": p.id, "quantity": q}) for p, q in lines],
+                **values,
+            }
         )
 
     def _deliver(self, requisition, quantities=None):
@@ -235,11 +320,9 @@ class TestRequisitions(BhimaMovementCommon):
     def test_excessive_and_partial_surpluses(self):
         requisition = self._requisition([(self.product, 5), (self.product_2, 5)])
         requisition.action_validate()
-        movement = self.env["bhima.stock.movement"].create(
-            requisition._bhima_movement_values()
-        )
-        movement.line_ids.filtered(lambda l: l.product_id == self.product).quantity = 7
-        movement.line_ids.filtered(lambda l: l.product_id == self.product_2).quantity = 2
+        movement = self.env["bhima.stock.movement"].create(requisition._bhima_movement_values())
+        movement.line_ids.filtered(lambda ln: ln.product_id == self.product).quantity = 7
+        movement.line_ids.filtered(lambda ln: ln.product_id == self.product_2).quantity = 2
         movement.action_validate()
         self.assertEqual(requisition.status, "partial_surpluses")
         other = self._requisition([(self.product, 2)])
@@ -258,8 +341,11 @@ class TestRequisitions(BhimaMovementCommon):
     def test_depot_requests_a_transfer(self):
         self._purchase(self.depot_b, "REQ-W", 4, 3.0)
         requisition = self._requisition(
-            [(self.product, 6)], env=self.env(user=self.nurse), requester_type="depot",
-            requester_depot_id=self.depot_b.id, service_id=False,
+            [(self.product, 6)],
+            env=self.env(user=self.nurse),
+            requester_type="depot",
+            requester_depot_id=self.depot_b.id,
+            service_id=False,
         )
         self.assertEqual(requisition.line_ids.requester_stock, 4)
         self.assertEqual(requisition.line_ids.depot_stock, 100)
@@ -272,9 +358,13 @@ class TestRequisitions(BhimaMovementCommon):
         self.assertEqual(requisition.status, "completed")
         # a depot user cannot request for a depot they do not manage
         with self.assertRaises(AccessError):
-            self._requisition([(self.product, 1)], env=self.env(user=self.outsider),
-                              requester_type="depot", requester_depot_id=self.depot_b.id,
-                              service_id=False)
+            self._requisition(
+                [(self.product, 1)],
+                env=self.env(user=self.outsider),
+                requester_type="depot",
+                requester_depot_id=self.depot_b.id,
+                service_id=False,
+            )
 
     def test_cancel_and_lock(self):
         requisition = self._requisition([(self.product, 5)])

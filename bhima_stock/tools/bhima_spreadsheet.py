@@ -33,14 +33,19 @@ def _decode(data):
         return data[3:].decode("utf-8", errors="strict")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    for encoding in ("utf-8", "cp1252"):
+        text = _try_decode(data, encoding)
+        if text is not None:
+            return text
+    return data.decode("latin-1")
+
+
+def _try_decode(data, encoding):
+    """The text, or None when ``data`` is not in ``encoding``."""
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return None
 
 
 def _sniff_delimiter(text):
@@ -73,13 +78,11 @@ def _read_csv(env, data):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
         return [[cell.strip() for cell in row] for row in reader]
     except csv.Error as error:
-        raise UserError(
-            env._("The CSV file is malformed: %(error)s", error=str(error))
-        ) from error
+        raise UserError(env._("The CSV file is malformed: %(error)s", error=str(error))) from error
 
 
 def _read_xlsx(env, data, max_rows):
-    import openpyxl  # noqa: PLC0415 (an optional dependency of Odoo, loaded when needed)
+    import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -95,9 +98,7 @@ def _read_xlsx(env, data, max_rows):
         sheet = book.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):
-            rows.append(
-                [cell.strip() if isinstance(cell, str) else cell for cell in (row or ())]
-            )
+            rows.append([cell.strip() if isinstance(cell, str) else cell for cell in (row or ())])
             if len(rows) > max_rows + 2:  # header and margin: the caller reports the size
                 break
         return rows
@@ -119,9 +120,7 @@ def read_table(env, data, filename, max_rows):
     name = (filename or "").lower()
     if data.startswith(XLS_MAGIC) or name.endswith(".xls"):
         raise UserError(
-            env._(
-                "Old Excel files (.xls) are not supported: save the file as .xlsx or as CSV."
-            )
+            env._("Old Excel files (.xls) are not supported: save the file as .xlsx or as CSV.")
         )
     if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
         table = _read_xlsx(env, data, max_rows)
@@ -202,11 +201,17 @@ def parse_date(value):
         raise ValueError(value)
     text = str(value).strip().split(" ")[0].split("T")[0]
     for date_format in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
+        parsed = _strptime(text, date_format)
+        if parsed:
+            return parsed
     raise ValueError(value)
+
+
+def _strptime(text, date_format):
+    try:
+        return datetime.strptime(text, date_format).date()
+    except ValueError:
+        return None
 
 
 def write_csv(header, rows):
@@ -220,7 +225,7 @@ def write_csv(header, rows):
 
 
 def write_xlsx(header, rows):
-    import openpyxl  # noqa: PLC0415
+    import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
