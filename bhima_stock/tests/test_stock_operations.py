@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import BhimaMovementCommon
 
@@ -250,6 +250,20 @@ class TestAssignments(BhimaMovementCommon):
                     "partner_id": self.doctor.id,
                 }
             )
+
+    def test_lot_form_for_stock_users_of_other_apps(self):
+        """A stock user without the BHIMA groups opens an assigned lot."""
+        self.env["bhima.stock.assignment"].create(
+            {"lot_id": self.asset_lot.id, "depot_id": self.depot_a.id, "partner_id": self.doctor.id}
+        )
+        storekeeper = new_test_user(self.env, "storekeeper", groups="stock.group_stock_user")
+        form = Form(self.asset_lot.with_user(storekeeper))
+        self.assertEqual(form.name, "US-001")
+        values = self.asset_lot.with_user(storekeeper).read(
+            ["bhima_is_assigned", "bhima_assigned_partner_id"]
+        )[0]
+        self.assertTrue(values["bhima_is_assigned"])
+        self.assertEqual(values["bhima_assigned_partner_id"][0], self.doctor.id)
 
     def test_book_value_from_the_group_depreciation_rate(self):
         self.asset_lot.bhima_acquisition_date = fields.Date.today() - relativedelta(years=2, days=3)
