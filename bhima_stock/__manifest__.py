@@ -38,6 +38,7 @@
         # issue 10: counts, imports, aggregated consumption, assignments, requisitions
         "security/bhima_stock_operations_rules.xml",
         "data/bhima_stock_operations_data.xml",
+        "wizards/bhima_stock_count_import_views.xml",
         "views/bhima_stock_count_views.xml",
         "views/bhima_stock_import_views.xml",
         "views/bhima_stock_aggregated_consumption_views.xml",

@@ -1,6 +1,11 @@
+import base64
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.bhima_import_plans import CountFilePlanner
+from ..tools.bhima_spreadsheet import read_table
+from .bhima_stock_import import DEFAULT_MAX_ROWS
 from .product_product import BhimaDeferredPrices
 
 COUNT_STATES = [
@@ -670,6 +675,27 @@ class BhimaStockCount(models.Model):
         if new_lines:
             self.env["bhima.stock.count.line"].create(new_lines)
         return len(quantities)
+
+    def import_counted_quantities(self, file, filename="counts.csv"):
+        """Record the counted quantities of a spreadsheet (base64 CSV or XLSX):
+        columns article code, lot (optional), counted quantity (Stock), and the
+        expiration date of a lot found that the application does not know.
+        Every error is reported at once, with its row and column; nothing is
+        recorded while one remains. Returns ``{"rows", "counted"}``."""
+        self.ensure_one()
+        self._bhima_check_open()
+        if self.state == "draft":
+            raise UserError(self.env._("Start the count before entering quantities."))
+        try:
+            data = base64.b64decode(file or b"", validate=True)
+        except (ValueError, TypeError) as error:
+            raise UserError(self.env._("The file is not valid base64 content.")) from error
+        header, rows = read_table(self.env, data, filename, DEFAULT_MAX_ROWS)
+        items, errors = CountFilePlanner(self, header, rows).plan()
+        if errors:
+            raise UserError(self.env["bhima.stock.import"]._bhima_errors_message(errors))
+        self.set_counted_quantities(items)
+        return {"rows": len(rows), "counted": len(items)}
 
     def get_result(self):
         """The count's result for RPC clients: per line the theoretical, counted

@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 from odoo import fields
@@ -248,3 +249,53 @@ class TestPhysicalCount(BhimaCountCommon):
         self.assertIn("CNT-A", html)
         self.assertNotIn("CNT-B", html)  # no difference
         self.assertIn("Value missing", html)
+
+    def test_import_counted_quantities_from_a_file(self):
+        count = self._count()
+        expiry = (fields.Date.today() + timedelta(days=90)).strftime("%d/%m/%Y")
+        rows = [
+            "Code;Lot;Quantité comptée;Date d'expiration",
+            "TAMX;CNT-A;9;",
+            ";;1;",
+            "TAMX;CNT-B;douze;",
+            "TAMX;NEW-LOT;2;",
+            "NOPE;;1;",
+        ]
+        content = base64.b64encode("\r\n".join(rows).encode("latin-1")).decode()
+        with self.assertRaisesRegex(UserError, "4 errors") as error:
+            count.import_counted_quantities(content, "counts.csv")
+        for row in (3, 4, 5, 6):
+            self.assertIn(f"row {row}", str(error.exception))
+        self.assertIn("row 3, column Code: The article code is missing", str(error.exception))
+        self.assertFalse(self._line(count, self.lot_a).is_counted)
+        rows = [
+            "Code;Lot;Quantité comptée;Date d'expiration",
+            "TAMX;CNT-A;9;",
+            "TAMX;NEW-LOT;2;" + expiry,
+            "PLAIN1;;18,5;",
+        ]
+        self.plain.default_code = "PLAIN1"
+        content = base64.b64encode("\r\n".join(rows).encode("latin-1")).decode()
+        wizard = self.env["bhima.stock.count.import"].create(
+            {"count_id": count.id, "file": content, "filename": "counts.csv"}
+        )
+        wizard.action_import()
+        self.assertEqual(self._line(count, self.lot_a).counted_qty, 9)
+        self.assertEqual(self._line(count, product=self.plain).counted_qty, 18.5)
+        new_line = count.line_ids.filtered(lambda line: line.lot_name == "NEW-LOT")
+        self.assertEqual(new_line.counted_qty, 2)
+        count.action_validate()
+        self.assertEqual(self._stock(self.depot_a, lot=self.lot_a), 9)
+        self.assertEqual(self._stock(self.depot_a, product=self.plain), 18.5)
+        self.assertEqual(self._stock(self.depot_a, lot=self.lot_b), 5)  # not in the file
+
+    def test_counts_of_another_company_are_invisible(self):
+        other = self.env["res.company"].create({"name": "Other hospital"})
+        depot = self.env["stock.warehouse"].create(
+            {"name": "Other pharmacy", "code": "OPH", "company_id": other.id}
+        )
+        count = self.env["bhima.stock.count"].create({"depot_id": depot.id, "company_id": other.id})
+        mine = self._count()
+        visible = self.env["bhima.stock.count"].with_user(self.stock_manager).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(count, visible)

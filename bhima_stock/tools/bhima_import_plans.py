@@ -1178,3 +1178,152 @@ class OpeningStockPlanner(Planner):
                     ),
                 )
                 self.lines.remove(line)
+
+
+class CountFilePlanner(Planner):
+    """Counted quantities of a started physical count, from a spreadsheet:
+    article code, lot, counted quantity (and the expiration date of a lot found
+    that the application does not know)."""
+
+    accepted = {key: ARTICLE_COLUMNS[key] for key in ("code", "lot", "stock", "expiration")}
+
+    def __init__(self, count, header, rows):
+        super().__init__(count, header, rows)
+        labels = {
+            "code": self.env._("Code"),
+            "lot": self.env._("Lot"),
+            "stock": self.env._("Stock"),
+            "expiration": self.env._("Expiration"),
+        }
+        self.titles = {key: self.titles.get(key, label) for key, label in labels.items()}
+        if not {"code", "stock"} <= set(self.columns):
+            raise UserError(
+                self.env._(
+                    "The file needs an article code column and a Stock column (the counted "
+                    "quantity). Found: %(found)s.",
+                    found="; ".join(header),
+                )
+            )
+        self.count = count
+
+    def plan(self):
+        """``(items for set_counted_quantities, errors)``."""
+        codes = {self.text(cells, "code") for _number, cells in self.rows} - {""}
+        products = self.env["product.product"].search(
+            [
+                ("default_code", "in", list(codes)),
+                ("company_id", "in", [False, self.count.company_id.id]),
+            ]
+        )
+        self.products = defaultdict(list)
+        for product in products:
+            self.products[product.default_code].append(product)
+        names = {self.text(cells, "lot") for _number, cells in self.rows} - {""}
+        lots = self.env["stock.lot"].search(
+            [("product_id", "in", products.ids), ("name", "in", list(names))]
+        )
+        self.lots = {(lot.product_id.id, lot.name): lot for lot in lots}
+        self.lines_by_product = defaultdict(list)
+        for line in self.count.line_ids:
+            self.lines_by_product[line.product_id.id].append(line)
+        items, seen = [], {}
+        for number, cells in self.rows:
+            try:
+                item, key = self._check_row(number, cells)
+            except RowError:
+                continue
+            if key in seen:
+                self.error(
+                    number,
+                    "code",
+                    self.text(cells, "code"),
+                    self.env._("Duplicate of row %(row)s.", row=seen[key]),
+                )
+                continue
+            seen[key] = number
+            items.append(item)
+        self.errors.sort(key=lambda error: error["row"])
+        return items, self.errors
+
+    def _check_row(self, number, cells):
+        code = self.text(cells, "code")
+        if not code:
+            self.error(number, "code", "", self.env._("The article code is missing."), stop=True)
+        candidates = self.products.get(code) or []
+        if len(candidates) != 1:
+            message = (
+                self.env._("Several articles have the code %(code)s.", code=code)
+                if candidates
+                else self.env._("Unknown article code %(code)s.", code=code)
+            )
+            self.error(number, "code", code, message, stop=True)
+        product = candidates[0]
+        quantity = self.number(
+            number,
+            cells,
+            "stock",
+            self.env._("The quantity is not a number."),
+            self.env._("The quantity cannot be negative."),
+        )
+        if quantity is None:
+            self.error(
+                number, "stock", "", self.env._("The counted quantity is missing."), stop=True
+            )
+        label = self.text(cells, "lot")
+        if not label:
+            return self._item_without_lot(number, product, quantity)
+        if product.tracking == "none":
+            self.error(
+                number,
+                "lot",
+                label,
+                self.env._("The article %(code)s is not followed by lot.", code=code),
+                stop=True,
+            )
+        lot = self.lots.get((product.id, label))
+        if lot:
+            return {"lot_id": lot.id, "quantity": quantity}, (product.id, lot.id)
+        expiration = self.cell(cells, "expiration")
+        if expiration is not None:
+            try:
+                expiration = parse_date(expiration)
+            except ValueError:
+                self.error(
+                    number,
+                    "expiration",
+                    expiration,
+                    self.env._("The expiration date is not a date (dd/mm/yyyy)."),
+                    stop=True,
+                )
+        if product.categ_id.track_expiration and product.use_expiration_date and not expiration:
+            self.error(
+                number,
+                "expiration",
+                "",
+                self.env._("The lot %(lot)s is new: give its expiration date.", lot=label),
+                stop=True,
+            )
+        item = {
+            "product_id": product.id,
+            "lot_name": label,
+            "quantity": quantity,
+            "expiration_date": fields.Date.to_string(expiration) if expiration else False,
+        }
+        return item, (product.id, label)
+
+    def _item_without_lot(self, number, product, quantity):
+        lines = self.lines_by_product.get(product.id, [])
+        if product.tracking == "none":
+            return {"product_id": product.id, "quantity": quantity}, (product.id, None)
+        if len(lines) != 1:
+            self.error(
+                number,
+                "lot",
+                "",
+                self.env._(
+                    "%(code)s has several lots or none in this count: give the lot.",
+                    code=product.default_code,
+                ),
+                stop=True,
+            )
+        return {"line_id": lines[0].id, "quantity": quantity}, (product.id, lines[0].lot_id.id)
