@@ -129,7 +129,7 @@ class BhimaStockCountLine(models.Model):
         string="File Row", readonly=True, help="The row of the imported file this line comes from."
     )
 
-    _lot_uniq = models.Index("(count_id, product_id, lot_id)")
+    _count_lot_idx = models.Index("(count_id, product_id, lot_id)")
 
     @api.depends("lot_id")
     def _compute_expiration_date(self):

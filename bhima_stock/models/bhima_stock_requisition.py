@@ -86,8 +86,10 @@ class BhimaStockRequisition(models.Model):
     @api.depends(
         "is_validated",
         "is_cancelled",
+        "depot_id",
         "line_ids.quantity_validated",
         "movement_ids.state",
+        "movement_ids.depot_id",
         "movement_ids.line_ids.quantity",
     )
     def _compute_status(self):
@@ -130,7 +132,12 @@ class BhimaStockRequisition(models.Model):
         self.ensure_one()
         delivered = defaultdict(float)
         for movement in self.movement_ids:
-            if movement.state != "done" or movement.direction != "exit":
+            if (
+                movement.state != "done"
+                or movement.direction != "exit"
+                or movement.depot_id != self.depot_id
+                or movement.flux_id.code not in (8, 10)
+            ):
                 continue
             for line in movement.line_ids:
                 delivered[line.product_id] += line.quantity
