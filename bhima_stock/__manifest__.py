@@ -35,11 +35,25 @@
         "wizards/bhima_stock_preview_views.xml",
         "reports/bhima_stock_movement_report.xml",
         "views/bhima_stock_menus.xml",
+        # issue 10: counts, imports, aggregated consumption, assignments, requisitions
+        "security/bhima_stock_operations_rules.xml",
+        "data/bhima_stock_operations_data.xml",
+        "wizards/bhima_stock_count_import_views.xml",
+        "views/bhima_stock_count_views.xml",
+        "views/bhima_stock_import_views.xml",
+        "views/bhima_stock_aggregated_consumption_views.xml",
+        "views/bhima_stock_assignment_views.xml",
+        "views/bhima_stock_requisition_views.xml",
+        "reports/bhima_stock_count_report.xml",
+        "views/bhima_stock_operations_menus.xml",
     ],
     "demo": [
         "data/bhima_stock_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "bhima_stock/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "bhima_stock/static/tests/tours/*.js",
         ],

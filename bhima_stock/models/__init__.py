@@ -22,3 +22,15 @@ from . import stock_quant
 from . import stock_scrap
 from . import stock_warehouse
 from . import uom_uom
+from . import bhima_stock_count
+from . import bhima_stock_count_line
+from . import bhima_stock_import
+from . import bhima_stock_import_line
+from . import bhima_stock_import_error
+from . import bhima_stock_aggregated_consumption
+from . import bhima_stock_aggregated_consumption_line
+from . import bhima_stock_aggregated_consumption_detail
+from . import bhima_stock_assignment
+from . import bhima_stock_requisition
+from . import bhima_stock_requisition_line
+from . import bhima_stock_requisition_report

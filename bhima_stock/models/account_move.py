@@ -114,6 +114,7 @@ class AccountMove(models.Model):
         Movement = (
             self.env["bhima.stock.movement"]
             .sudo()
+            ._bhima_internal()
             .with_context(mail_create_nolog=True, tracking_disable=True)
         )
         for move in self:

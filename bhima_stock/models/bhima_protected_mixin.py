@@ -25,13 +25,21 @@ class BhimaProtectedMixin(models.AbstractModel):
         return self.with_context(bhima_internal=INTERNAL)
 
     def _bhima_is_internal(self):
-        return self.env.su or self.env.context.get("bhima_internal") is INTERNAL
+        return self.env.context.get("bhima_internal") is INTERNAL
 
     def _bhima_check_protected(self, vals_list):
         if self._bhima_is_internal():
             return
         for vals in vals_list:
-            given = [name for name in self._bhima_protected_fields if vals.get(name)]
+            given = [
+                name
+                for name in self._bhima_protected_fields
+                if name in vals
+                and (
+                    vals[name]
+                    or self._fields[name].type in ("float", "integer", "monetary", "boolean")
+                )
+            ]
             if given:
                 raise UserError(
                     self.env._(
@@ -48,6 +56,14 @@ class BhimaProtectedMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._bhima_check_protected(vals_list)
+        if not self._bhima_is_internal() and self._bhima_protected_fields:
+            # a client cannot set them through context defaults either
+            context = {
+                key: value
+                for key, value in self.env.context.items()
+                if not (key.startswith("default_") and key[8:] in self._bhima_protected_fields)
+            }
+            self = self.with_env(self.env(context=context))
         return super().create(vals_list)
 
     def write(self, vals):

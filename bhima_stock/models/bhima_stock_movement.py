@@ -154,6 +154,16 @@ class BhimaStockMovement(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     value_total = fields.Monetary(string="Value", compute="_compute_value_total")
+    # issue 10: a delivery of a requisition (exit to a service, transfer to a depot)
+    requisition_id = fields.Many2one(
+        "bhima.stock.requisition",
+        string="Requisition",
+        index="btree_not_null",
+        copy=False,
+        domain="[('depot_id', '=', depot_id), "
+        "('status', 'in', ('validated', 'partially', 'partial_surpluses'))]",
+        help="The requisition this exit delivers: its status follows the deliveries.",
+    )
 
     @api.depends("flux_id")
     def _compute_direction(self):
@@ -217,6 +227,13 @@ class BhimaStockMovement(models.Model):
             self.line_ids = [(5, 0, 0)] + [
                 (0, 0, values) for values in self.transfer_origin_id._bhima_reception_line_values()
             ]
+
+    @api.onchange("requisition_id")
+    def _onchange_requisition_id(self):
+        """Load what is left to deliver of the requisition (issue 10)."""
+        if self.requisition_id and self.state == "draft":
+            values = self.requisition_id._bhima_movement_values()
+            self.update({**values, "line_ids": [(5, 0, 0), *values["line_ids"]]})
 
     def action_propose_lots(self):
         """Propose the lots of the exit lines, first expiry first out."""
@@ -522,7 +539,8 @@ class BhimaStockMovement(models.Model):
         movement dated now is checked against the quants it locked; a back-dated
         one against the depot's history."""
         day = self._bhima_day()
-        if self.flux_id.counterpart != "loss":
+        # a count (adjustment) may find less of an expired lot than there is
+        if self.flux_id.counterpart not in ("loss", "adjustment"):
             for line in self.line_ids:
                 if not line.origin_line_id and line.lot_id._bhima_is_expired(day):
                     raise UserError(
@@ -620,59 +638,42 @@ class BhimaStockMovement(models.Model):
     def _bhima_prepare_entry_lots(self):
         """Entry lines name a lot: reuse the article's lot of that name (in the
         company) or create it with its expiration date, required (and not past at
-        the movement's date) when the group tracks expiration."""
+        the movement's date) when the group tracks expiration. The lots are looked
+        up in one query and the new ones created in one batch."""
         day = self._bhima_day()
-        Lot = self.env["stock.lot"]
-        for line in self.line_ids:
+        Lot = self.env["stock.lot"].sudo()
+        todo = self.line_ids.filtered(
+            lambda line: line.product_id.tracking != "none"
+            and not (line.origin_line_id and line.lot_id)
+        )
+        for line in todo.filtered(lambda line: not line.lot_id and not line.lot_name):
+            raise UserError(
+                self.env._("Give the lot of %(article)s.", article=line.product_id.display_name)
+            )
+        named = todo.filtered(lambda line: not line.lot_id)
+        existing = (
+            {
+                (lot.product_id.id, lot.name): lot
+                for lot in Lot.search(
+                    [
+                        ("product_id", "in", named.product_id.ids),
+                        ("name", "in", list(set(named.mapped("lot_name")))),
+                        ("company_id", "in", [self.company_id.id, False]),
+                    ],
+                    order="company_id, id",
+                )[::-1]
+            }
+            if named
+            else {}
+        )
+        to_create = {}
+        for line in todo:
             product = line.product_id
             tracks_expiry = product.categ_id.track_expiration and product.use_expiration_date
-            if product.tracking == "none" or (line.origin_line_id and line.lot_id):
-                continue
-            if not line.lot_id and not line.lot_name:
-                raise UserError(
-                    self.env._("Give the lot of %(article)s.", article=product.display_name)
-                )
-            lot = line.lot_id or Lot.sudo().search(
-                [
-                    ("product_id", "=", product.id),
-                    ("name", "=", line.lot_name),
-                    ("company_id", "in", [self.company_id.id, False]),
-                ],
-                limit=1,
-            )
+            lot = line.lot_id or existing.get((product.id, line.lot_name), Lot.browse())
             expiration = line.expiration_date or (lot and lot._bhima_expiration_day())
             if tracks_expiry and self.flux_id.code != 2:
-                if not expiration:
-                    raise UserError(
-                        self.env._(
-                            "The lot %(lot)s of %(article)s needs an expiration date.",
-                            lot=line.lot_name or lot.name,
-                            article=product.display_name,
-                        )
-                    )
-                if expiration < day:
-                    raise UserError(
-                        self.env._(
-                            "The lot %(lot)s of %(article)s expired on %(date)s: it cannot enter a depot.",
-                            lot=line.lot_name or lot.name,
-                            article=product.display_name,
-                            date=format_date(self.env, expiration),
-                        )
-                    )
-                if (
-                    lot
-                    and line.expiration_date
-                    and lot.expiration_date
-                    and lot._bhima_expiration_day() != line.expiration_date
-                ):
-                    raise UserError(
-                        self.env._(
-                            "The lot %(lot)s of %(article)s already exists and expires on %(date)s.",
-                            lot=lot.name,
-                            article=product.display_name,
-                            date=format_date(self.env, lot._bhima_expiration_day()),
-                        )
-                    )
+                self._bhima_check_entry_expiration(line, lot, expiration, day)
             if not lot:
                 values = {
                     "name": line.lot_name,
@@ -681,8 +682,49 @@ class BhimaStockMovement(models.Model):
                 }
                 if tracks_expiry:
                     values["expiration_date"] = self.company_id._bhima_end_of_day(expiration)
-                lot = Lot.sudo().create(values)
-            line.lot_id = lot
+                to_create.setdefault((product.id, line.lot_name), values)
+        if to_create:
+            created = Lot.create(list(to_create.values()))
+            existing.update(zip(to_create, created, strict=True))
+        for line in todo.filtered(lambda line: not line.lot_id):
+            line.lot_id = existing[(line.product_id.id, line.lot_name)]
+
+    def _bhima_check_entry_expiration(self, line, lot, expiration, day):
+        """An entry of an article whose group tracks expiration names the lot's
+        expiration date, not past at the movement's date, and the same as the
+        existing lot's."""
+        product = line.product_id
+        if not expiration:
+            raise UserError(
+                self.env._(
+                    "The lot %(lot)s of %(article)s needs an expiration date.",
+                    lot=line.lot_name or lot.name,
+                    article=product.display_name,
+                )
+            )
+        if expiration < day:
+            raise UserError(
+                self.env._(
+                    "The lot %(lot)s of %(article)s expired on %(date)s: it cannot enter a depot.",
+                    lot=line.lot_name or lot.name,
+                    article=product.display_name,
+                    date=format_date(self.env, expiration),
+                )
+            )
+        if (
+            lot
+            and line.expiration_date
+            and lot.expiration_date
+            and lot._bhima_expiration_day() != line.expiration_date
+        ):
+            raise UserError(
+                self.env._(
+                    "The lot %(lot)s of %(article)s already exists and expires on %(date)s.",
+                    lot=lot.name,
+                    article=product.display_name,
+                    date=format_date(self.env, lot._bhima_expiration_day()),
+                )
+            )
 
     def _bhima_check_reception(self):
         """A reception takes at most what its transfer sent and did not yet

@@ -8,6 +8,23 @@ ValuedMove = namedtuple("ValuedMove", "id date value is_in is_out in_qty out_qty
 EPOCH = fields.Datetime.to_datetime("1970-01-01 00:00:00")
 
 
+class BhimaDeferredPrices:
+    """The products whose average cost a batch of movements changed. A count
+    or an import validates several movements (one exit and one entry per
+    depot): recomputing the average cost of every article after each movement
+    would replay each article's history once per movement. Like Odoo's own
+    batches (exits are valued before the entries of the batch change the
+    cost), the recomputation is done once, at the end of the batch."""
+
+    def __init__(self):
+        self.product_ids = set()
+
+    def flush(self, env):
+        products = env["product.product"].browse(sorted(self.product_ids))
+        self.product_ids = set()
+        products._update_standard_price()
+
+
 class ProductProduct(models.Model):
     """Valuation that a back-dated movement cannot bend.
 
@@ -32,6 +49,15 @@ class ProductProduct(models.Model):
         products = super().create(vals_list)
         products._bhima_date_initial_costs()
         return products
+
+    def _update_standard_price(self, extra_value=None, extra_quantity=None):
+        deferred = self.env.context.get("bhima_deferred_prices")
+        if isinstance(deferred, BhimaDeferredPrices):
+            deferred.product_ids.update(self.ids)
+            return None
+        return super()._update_standard_price(
+            extra_value=extra_value, extra_quantity=extra_quantity
+        )
 
     def _bhima_date_initial_costs(self):
         """Date the cost records written when the products were created before any movement."""

@@ -411,3 +411,72 @@ class StockWarehouse(models.Model):
                 for _index, product, quantity in shortages
             ),
         )
+
+    # ------------------------------------------------------------------
+    # Balances of many depots and lots at once (counts, imports,
+    # aggregated consumption, assignments). A depot's stock is what lies in
+    # the internal locations under its stock location.
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _bhima_current_balances(self, depot_ids, product_ids=None):
+        """``{(depot id, product id, lot id or None): quantity}`` on hand now in
+        the depots, from the quants, in one query."""
+        if not depot_ids:
+            return {}
+        self.env["stock.quant"].flush_model(["quantity", "location_id", "product_id", "lot_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT w.id, q.product_id, q.lot_id, SUM(q.quantity)
+                  FROM stock_warehouse w
+                  JOIN stock_location ws ON ws.id = w.lot_stock_id
+                  JOIN stock_location l ON l.parent_path LIKE ws.parent_path || '%%'
+                                       AND l.usage = 'internal'
+                  JOIN stock_quant q ON q.location_id = l.id
+                 WHERE w.id = ANY(%(depots)s)
+                   AND (%(all_products)s OR q.product_id = ANY(%(products)s))
+              GROUP BY w.id, q.product_id, q.lot_id
+                HAVING SUM(q.quantity) != 0
+                """,
+                depots=list(depot_ids),
+                all_products=product_ids is None,
+                products=list(product_ids or []),
+            )
+        )
+        return {(depot, product, lot): quantity for depot, product, lot, quantity in rows}
+
+    def _bhima_balances_at(self, date, product_ids=None):
+        """``{(product id, lot id or None): quantity}`` in the depot at ``date``
+        (included), from the done move lines, in one query."""
+        self.ensure_one()
+        self.env["stock.move.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH inside AS (
+                    SELECT l.id
+                      FROM stock_location l
+                      JOIN stock_location ws ON ws.id = %(stock)s
+                     WHERE l.parent_path LIKE ws.parent_path || '%%' AND l.usage = 'internal'
+                )
+                SELECT sml.product_id, sml.lot_id,
+                       SUM(CASE WHEN sml.location_dest_id IN (SELECT id FROM inside)
+                                THEN sml.quantity_product_uom ELSE 0 END
+                         - CASE WHEN sml.location_id IN (SELECT id FROM inside)
+                                THEN sml.quantity_product_uom ELSE 0 END)
+                  FROM stock_move_line sml
+                 WHERE sml.state = 'done'
+                   AND sml.date <= %(date)s
+                   AND (sml.location_id IN (SELECT id FROM inside)
+                        OR sml.location_dest_id IN (SELECT id FROM inside))
+                   AND (%(all_products)s OR sml.product_id = ANY(%(products)s))
+              GROUP BY sml.product_id, sml.lot_id
+                """,
+                stock=self.lot_stock_id.id,
+                date=date,
+                all_products=product_ids is None,
+                products=list(product_ids or []),
+            )
+        )
+        return {(product, lot): quantity for product, lot, quantity in rows if quantity}

@@ -10,6 +10,10 @@ from . import test_rpc_depots
 from . import test_rpc_inventory
 from . import test_rpc_movements
 from . import test_tours
+from . import test_count
+from . import test_import
+from . import test_stock_operations
+from . import test_rpc_operations
 from . import test_ledger_integrity
 from . import test_ledger_random
 from . import test_ledger_concurrency

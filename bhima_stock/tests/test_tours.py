@@ -46,3 +46,16 @@ class TestMovementTours(BhimaMovementCommon, HttpCase):
         self.assertEqual(movement.state, "done")
         self.assertEqual(movement.user_id, self.pharmacist)
         self.assertEqual(self._stock(self.depot_a, lot=lot), 7)
+
+
+@tagged("post_install", "-at_install")
+class TestCountTours(BhimaMovementCommon, HttpCase):
+    def test_count_screen_with_scans_and_the_keyboard(self):
+        lot_a = self._purchase(self.depot_a, "TOUR-A", 5, 2.0).line_ids.lot_id
+        lot_b = self._purchase(self.depot_a, "TOUR-B", 3, 2.0).line_ids.lot_id
+        count = self.env["bhima.stock.count"].create({"depot_id": self.depot_a.id})
+        self.start_tour(f"/odoo/bhima-counts/{count.id}", "bhima_stock_count", login="pharmacist")
+        self.assertEqual(count.state, "done")
+        self.assertEqual(self._stock(self.depot_a, lot=lot_a), 2)
+        self.assertEqual(self._stock(self.depot_a, lot=lot_b), 4)
+        self.assertEqual(len(count.movement_ids), 2)
