@@ -34,6 +34,17 @@
         "views/account_move_views.xml",
         "wizards/bhima_stock_preview_views.xml",
         "reports/bhima_stock_movement_report.xml",
+        # registers, reports and alerts (issue 9)
+        "security/bhima_stock_report_rules.xml",
+        "data/bhima_stock_alert_data.xml",
+        "views/bhima_stock_inventory_register_views.xml",
+        "views/bhima_stock_lot_register_views.xml",
+        "views/bhima_stock_value_report_views.xml",
+        "views/bhima_stock_consumption_report_views.xml",
+        "views/bhima_stock_alert_views.xml",
+        "wizards/bhima_stock_sheet_views.xml",
+        "wizards/bhima_stock_report_wizard_views.xml",
+        "reports/bhima_stock_sheet_report.xml",
         "views/bhima_stock_menus.xml",
     ],
     "demo": [

@@ -20,3 +20,9 @@ from . import stock_quant
 from . import stock_scrap
 from . import stock_warehouse
 from . import uom_uom
+from . import bhima_stock_ledger
+from . import bhima_stock_inventory_register
+from . import bhima_stock_lot_register
+from . import bhima_stock_value_report
+from . import bhima_stock_consumption_report
+from . import bhima_stock_alert

@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import formatLang
 
 # Fields a user may still change on a predefined unit (archiving it, ordering it).
 PREDEFINED_UNIT_FREE_FIELDS = {"active", "sequence"}
@@ -50,3 +51,13 @@ class UomUom(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _bhima_format_quantity(self, quantity):
+        """``quantity`` written in the user's language, with at least one decimal
+        and at most the precision of quantities: 4 600,0 in French, 4,600.0 in
+        English, 12,25 for 12.25."""
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
+        shown = 1
+        while shown < digits and round(quantity, shown) != round(quantity, digits):
+            shown += 1
+        return formatLang(self.env, quantity, digits=shown)

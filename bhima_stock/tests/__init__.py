@@ -10,3 +10,4 @@ from . import test_rpc_depots
 from . import test_rpc_inventory
 from . import test_rpc_movements
 from . import test_tours
+from . import test_registers
