@@ -45,6 +45,7 @@
         "wizards/bhima_stock_sheet_views.xml",
         "wizards/bhima_stock_report_wizard_views.xml",
         "reports/bhima_stock_sheet_report.xml",
+        "views/product_template_register_views.xml",
         "views/bhima_stock_menus.xml",
     ],
     "demo": [

@@ -11,3 +11,5 @@ from . import test_rpc_inventory
 from . import test_rpc_movements
 from . import test_tours
 from . import test_registers
+from . import test_lot_register
+from . import test_stock_sheet

@@ -50,6 +50,12 @@ class BhimaRegisterCommon(BhimaMovementCommon):
         finally:
             self.frozen.start()
 
+    def _new_article(self, name, code, **values):
+        """An article created before every movement of the tests (its first
+        cost record then precedes them)."""
+        with self._frozen(NOW - timedelta(days=800)):
+            return self._create_article(name, default_code=code, **values).product_variant_id
+
     @classmethod
     def _at(cls, day_offset, hour=10):
         """A moment ``day_offset`` days after the start of the 12-month window (UTC)."""
@@ -59,25 +65,28 @@ class BhimaRegisterCommon(BhimaMovementCommon):
 
     def _entry(self, quantity, when, lot_name=None, expiration=None, unit_cost=10.0, depot=None,
                product=None, code=13):
+        """An entry validated at ``when`` (the clock is set to that moment)."""
         values = {"date": when}
         if code == 1:
             values["partner_id"] = self.supplier.id
-        return self._movement(
-            code,
-            depot or self.depot_a,
-            [
-                {
-                    "product_id": (product or self.product).id,
-                    "lot_name": lot_name or f"L-{when:%Y%m%d%H}-{quantity}",
-                    "expiration_date": expiration or TODAY + timedelta(days=700),
-                    "quantity": quantity,
-                    "unit_cost": unit_cost,
-                }
-            ],
-            **values,
-        )
+        with self._frozen(when):
+            return self._movement(
+                code,
+                depot or self.depot_a,
+                [
+                    {
+                        "product_id": (product or self.product).id,
+                        "lot_name": lot_name or f"L-{when:%Y%m%d%H}-{quantity}",
+                        "expiration_date": expiration or TODAY + timedelta(days=700),
+                        "quantity": quantity,
+                        "unit_cost": unit_cost,
+                    }
+                ],
+                **values,
+            )
 
     def _exit(self, code, quantity, when, depot=None, product=None, lot=None, **values):
+        """An exit validated at ``when``."""
         if code == 9:
             values.setdefault("partner_id", self.patient.id)
         elif code == 10:
@@ -87,7 +96,8 @@ class BhimaRegisterCommon(BhimaMovementCommon):
         line = {"product_id": (product or self.product).id, "quantity": quantity}
         if lot:
             line["lot_id"] = lot.id
-        return self._movement(code, depot or self.depot_a, [line], date=when, **values)
+        with self._frozen(when):
+            return self._movement(code, depot or self.depot_a, [line], date=when, **values)
 
     def _register(self, depot=None, product=None, day=None, **context):
         """The inventory register row of an article in a depot (or None)."""

@@ -111,8 +111,10 @@ class BhimaStockSheet(models.TransientModel):
                 SELECT l.line_id, l.move_id, l.depot_id, l.lot_id, l.date, l.quantity,
                        COALESCE(movement.name, m.reference, m.origin) AS reference,
                        movement.id AS movement_id, m.picking_id, l.flux_id,
-                       COALESCE(partner.name, service.name, dest_depot.name, other.complete_name,
-                                other.name) AS counterpart,
+                       COALESCE(movement.partner_id, m.partner_id) AS partner_id,
+                       movement.service_id,
+                       COALESCE(movement.dest_depot_id, origin.depot_id) AS dest_depot_id,
+                       l.other_location_id,
                        m.is_in OR m.is_out AS valued, m.value AS move_value,
                        m.quantity * move_uom.factor / NULLIF(product_uom.factor, 0) AS move_quantity
                   FROM lines l
@@ -121,11 +123,8 @@ class BhimaStockSheet(models.TransientModel):
                   JOIN product_product pp ON pp.id = m.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
-                  JOIN stock_location other ON other.id = l.other_location_id
              LEFT JOIN bhima_stock_movement movement ON movement.id = m.bhima_movement_id
-             LEFT JOIN bhima_stock_service service ON service.id = movement.service_id
-             LEFT JOIN stock_warehouse dest_depot ON dest_depot.id = movement.dest_depot_id
-             LEFT JOIN res_partner partner ON partner.id = COALESCE(movement.partner_id, m.partner_id)
+             LEFT JOIN bhima_stock_movement origin ON origin.id = movement.transfer_origin_id
               ORDER BY l.date, l.move_id, l.line_id, l.depot_id
                 """,
                 depot_loc=ledger._bhima_depot_locations_sql(depots),
@@ -163,6 +162,7 @@ class BhimaStockSheet(models.TransientModel):
         flux_names = {flux.id: flux.display_name for flux in self.env["bhima.stock.flux"].search([])}
         lots = {lot.id: lot.name for lot in self.env["stock.lot"].browse({r["lot_id"] for r in rows if r["lot_id"]})}
         depot_names = {depot.id: depot.display_name for depot in depots}
+        counterparts = self._bhima_counterparts(rows)
         balance = 0.0
         opening_done = start is None
         opening = {"quantity": 0.0, "unit_cost": 0.0, "value": 0.0}
@@ -204,7 +204,7 @@ class BhimaStockSheet(models.TransientModel):
                     "lot": lots.get(row["lot_id"], ""),
                     "flux_id": row["flux_id"] or False,
                     "flux": flux_names.get(row["flux_id"], ""),
-                    "counterpart": row["counterpart"] or "",
+                    "counterpart": counterparts[row["line_id"], row["depot_id"]],
                     "quantity_in": quantity if quantity > 0 else 0.0,
                     "quantity_out": -quantity if quantity < 0 else 0.0,
                     "balance": balance,
@@ -229,6 +229,35 @@ class BhimaStockSheet(models.TransientModel):
             "closing": closing,
             "totals": totals,
         }
+
+    def _bhima_counterparts(self, rows):
+        """{(line id, depot id): name of the other side}: the patient, supplier or
+        donor, the service, the destination depot, else the other location."""
+        partners = self.env["res.partner"].browse({r["partner_id"] for r in rows if r["partner_id"]})
+        services = self.env["bhima.stock.service"].browse(
+            {r["service_id"] for r in rows if r["service_id"]}
+        )
+        depots = self.env["stock.warehouse"].browse(
+            {r["dest_depot_id"] for r in rows if r["dest_depot_id"]}
+        )
+        locations = self.env["stock.location"].browse({r["other_location_id"] for r in rows})
+        names = {}
+        for model, records in (
+            ("partner_id", partners),
+            ("service_id", services),
+            ("dest_depot_id", depots),
+            ("other_location_id", locations),
+        ):
+            names[model] = {record.id: record.sudo().display_name for record in records}
+        result = {}
+        for row in rows:
+            name = ""
+            for key in ("partner_id", "service_id", "dest_depot_id", "other_location_id"):
+                if row[key] and not (key == "dest_depot_id" and row["dest_depot_id"] == row["depot_id"]):
+                    name = names[key].get(row[key], "")
+                    break
+            result[row["line_id"], row["depot_id"]] = name
+        return result
 
     # ------------------------------------------------------------------
     # Screen, PDF, spreadsheet
