@@ -27,6 +27,7 @@
         "views/stock_warehouse_views.xml",
         "views/bhima_stock_flux_views.xml",
         "views/bhima_stock_service_views.xml",
+        "wizards/bhima_stock_receive_views.xml",
         "views/bhima_stock_movement_views.xml",
         "views/bhima_stock_transit_report_views.xml",
         "views/stock_move_views.xml",

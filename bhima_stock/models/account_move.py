@@ -282,7 +282,7 @@ class AccountMove(models.Model):
                 item["notes"].append(
                     self.env._(
                         "%(quantity)s %(unit)s already moved by %(document)s",
-                        quantity=split["done"],
+                        quantity=product.uom_id._bhima_format_quantity(split["done"]),
                         unit=product.uom_id.name,
                         document=split["done_by"],
                     )
@@ -342,7 +342,7 @@ class AccountMove(models.Model):
                     self.env._(
                         "- %(article)s: %(missing)s %(unit)s missing in the depot %(depot)s",
                         article=product.display_name,
-                        missing=quantity,
+                        missing=product.uom_id._bhima_format_quantity(quantity),
                         unit=product.uom_id.name,
                         depot=depot.display_name,
                     )
@@ -468,9 +468,9 @@ class AccountMove(models.Model):
                         "- %(article)s: %(quantity)s %(unit)s credited, but only %(returnable)s moved by "
                         "%(origin)s and not returned yet",
                         article=product.display_name,
-                        quantity=credited,
+                        quantity=product.uom_id._bhima_format_quantity(credited),
                         unit=product.uom_id.name,
-                        returnable=returnable,
+                        returnable=product.uom_id._bhima_format_quantity(returnable),
                         origin=origin.display_name,
                     )
                 )
@@ -513,7 +513,7 @@ class AccountMove(models.Model):
                 parts.append(
                     self.env._(
                         "%(quantity)s %(unit)s %(direction)s %(depot)s, lot %(lot)s (%(movement)s)",
-                        quantity=mline.quantity,
+                        quantity=mline.product_uom_id._bhima_format_quantity(mline.quantity),
                         unit=mline.product_uom_id.name,
                         direction=self.env._("out of")
                         if mline.movement_id.direction == "exit"

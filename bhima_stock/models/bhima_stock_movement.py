@@ -60,6 +60,7 @@ class BhimaStockMovement(models.Model):
         index=True,
         check_company=True,
         tracking=True,
+        default=lambda self: self.env.user._bhima_default_depot(),  # issue 9
         help="The depot the stock leaves (exits) or enters (entries).",
     )
     partner_id = fields.Many2one(
@@ -444,8 +445,8 @@ class BhimaStockMovement(models.Model):
                             "- %(article)s, lot %(lot)s: %(requested)s requested, %(available)s available",
                             article=product.display_name,
                             lot=lot.name or "-",
-                            requested=quantity,
-                            available=max(available, 0),
+                            requested=product.uom_id._bhima_format_quantity(quantity),
+                            available=product.uom_id._bhima_format_quantity(max(available, 0)),
                         )
                         for product, lot, quantity, available in short
                     ),
@@ -537,10 +538,12 @@ class BhimaStockMovement(models.Model):
                         "The transfer %(transfer)s did not send %(quantity)s %(article)s of lot %(lot)s "
                         "still to receive (%(remaining)s left).",
                         transfer=self.transfer_origin_id.display_name,
-                        quantity=quantity,
+                        quantity=product.uom_id._bhima_format_quantity(quantity),
                         article=product.display_name,
                         lot=lot.name or "-",
-                        remaining=remaining.get((product, lot), 0.0),
+                        remaining=product.uom_id._bhima_format_quantity(
+                            remaining.get((product, lot), 0.0)
+                        ),
                     )
                 )
 

@@ -327,7 +327,7 @@ class StockWarehouse(models.Model):
                 self.env._(
                     "- %(article)s: %(missing)s %(unit)s missing",
                     article=product.display_name,
-                    missing=quantity,
+                    missing=product.uom_id._bhima_format_quantity(quantity),
                     unit=product.uom_id.name,
                 )
                 for _index, product, quantity in shortages

@@ -13,3 +13,4 @@ from . import test_tours
 from . import test_registers
 from . import test_lot_register
 from . import test_stock_sheet
+from . import test_alerts

@@ -42,13 +42,13 @@ class BhimaRegisterCommon(BhimaMovementCommon):
 
     @contextmanager
     def _frozen(self, moment):
-        """Run the block at another moment."""
-        self.frozen.stop()
+        """Run the block at another moment (freezes nest)."""
+        freezer = freeze_time(moment)
+        freezer.start()
         try:
-            with freeze_time(moment):
-                yield
+            yield
         finally:
-            self.frozen.start()
+            freezer.stop()
 
     def _new_article(self, name, code, **values):
         """An article created before every movement of the tests (its first
