@@ -66,9 +66,7 @@ class BhimaStockConsumptionReport(models.Model):
                   FROM lines
               GROUP BY depot_id, product_id, date_trunc('month', day)
             )
-            SELECT (m.depot_id::bigint << 40) + (m.product_id::bigint << 16)
-                       + (EXTRACT(YEAR FROM m.month)::int - 1900) * 12 + EXTRACT(MONTH FROM m.month)::int
-                       AS id,
+            SELECT ROW_NUMBER() OVER (ORDER BY m.month, m.depot_id, m.product_id) AS id,
                    m.depot_id, wh.company_id, m.product_id, pp.product_tmpl_id, pt.categ_id, pt.uom_id,
                    m.month, COALESCE(m.quantity_consumed, 0) AS quantity_consumed,
                    COALESCE(m.quantity_in, 0) AS quantity_in, COALESCE(m.quantity_out, 0) AS quantity_out,

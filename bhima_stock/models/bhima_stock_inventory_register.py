@@ -120,7 +120,7 @@ class BhimaStockInventoryRegister(models.Model):
         product_ids = self.env.context.get("bhima_product_ids")
         return SQL(
             """
-            SELECT (r.depot_id::bigint << 32) + r.product_id AS id,
+            SELECT %(row_id)s AS id,
                    r.depot_id, r.company_id, r.product_id, r.product_tmpl_id, r.categ_id, r.uom_id,
                    %(day)s::date AS date,
                    r.quantity, r.quantity_expired, r.quantity_usable,
@@ -133,6 +133,7 @@ class BhimaStockInventoryRegister(models.Model):
               FROM (%(register)s) r
             """,
             day=day,
+            row_id=ledger._bhima_row_id_sql(SQL("r.depot_id"), SQL("r.product_id")),
             register=ledger._bhima_register_sql(depots, day, product_ids=product_ids),
         )
 

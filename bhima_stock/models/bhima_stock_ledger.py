@@ -217,6 +217,17 @@ class BhimaStockLedger(models.AbstractModel):
         )
 
     @api.model
+    def _bhima_row_id_sql(self, depot_id, key):
+        """A stable 32-bit id for a register row (XML-RPC carries 32-bit
+        integers): ``key`` (an article or lot id, below 2,147,483) times 1000
+        plus the depot's rank among all the warehouses (below 1000)."""
+        return SQL(
+            "(%s)::int * 1000 + (SELECT COUNT(*) FROM stock_warehouse rank_wh WHERE rank_wh.id <= %s)::int",
+            key,
+            depot_id,
+        )
+
+    @api.model
     def _bhima_consumption_sql(self, sign, is_warehouse, other_usage):
         """Factor (1, -1 or 0) of a move line's quantity in the consumption of a
         depot (BHIMA's ``ComputeStockStatusForStagedInventory``); ``sign`` is -1

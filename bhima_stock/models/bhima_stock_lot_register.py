@@ -1,6 +1,8 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .bhima_stock_ledger import LEDGER_DEPENDS, STATUSES
@@ -111,12 +113,13 @@ class BhimaStockLotRegister(models.Model):
         scope = scope if scope in LOT_SCOPES else "stock"
         return SQL(
             """
-            SELECT (r.depot_id::bigint << 40)
-                       + COALESCE(r.lot_id, (1::bigint << 39) + r.product_id) AS id,
+            SELECT CASE WHEN r.lot_id IS NOT NULL THEN %(lot_row_id)s ELSE -%(product_row_id)s END AS id,
                    r.*, %(day)s::date AS date
               FROM (%(rows)s) r
             """,
             day=day,
+            lot_row_id=ledger._bhima_row_id_sql(SQL("r.depot_id"), SQL("r.lot_id")),
+            product_row_id=ledger._bhima_row_id_sql(SQL("r.depot_id"), SQL("r.product_id")),
             rows=ledger._bhima_lot_rows_sql(depots, day, scope),
         )
 
@@ -203,18 +206,26 @@ class BhimaStockLotRegister(models.Model):
         depots = ledger._bhima_depots()
         rows = self.env.execute_query(
             SQL(
-                """
-                SELECT (r.depot_id::bigint << 40)
-                           + COALESCE(r.lot_id, (1::bigint << 39) + r.product_id)
-                  FROM (%s) r
-                 WHERE r.%s
-                """,
+                "SELECT r.depot_id, r.product_id, r.lot_id FROM (%s) r WHERE r.%s",
                 ledger._bhima_register_sql(depots, day, level="lot"),
                 SQL.identifier(flag),
             )
         )
-        ids = [row[0] for row in rows]
-        return [("id", "in" if wanted else "not in", ids)]
+        by_depot = defaultdict(lambda: ([], []))
+        for depot_id, product_id, lot_id in rows:
+            if lot_id:
+                by_depot[depot_id][0].append(lot_id)
+            else:
+                by_depot[depot_id][1].append(product_id)
+        domain = Domain.OR(
+            Domain("depot_id", "=", depot_id)
+            & (
+                Domain("lot_id", "in", lot_ids)
+                | (Domain("lot_id", "=", False) & Domain("product_id", "in", product_ids))
+            )
+            for depot_id, (lot_ids, product_ids) in by_depot.items()
+        )
+        return domain if wanted else ~domain
 
     def _search_is_near_expiration(self, operator, value):
         return self._bhima_search_flag("is_near_expiration", operator, value)

@@ -61,7 +61,7 @@ class BhimaStockValueReport(models.Model):
                  WHERE v.product_id IN (SELECT product_id FROM stock)
               GROUP BY v.product_id
             )
-            SELECT (s.depot_id::bigint << 32) + s.product_id AS id,
+            SELECT %(row_id)s AS id,
                    s.depot_id, s.company_id, company.currency_id, s.product_id, s.product_tmpl_id,
                    s.categ_id, s.uom_id, %(day)s::date AS date, s.quantity,
                    CASE WHEN c.quantity > 0 THEN c.average ELSE COALESCE(c.last_cost, 0) END AS unit_cost,
@@ -76,6 +76,7 @@ class BhimaStockValueReport(models.Model):
             rows=rows,
             valued=ledger._bhima_valued_moves_sql(depots.company_id or self.env.company, end),
             day=day,
+            row_id=ledger._bhima_row_id_sql(SQL("s.depot_id"), SQL("s.product_id")),
         )
 
     @api.model

@@ -14,3 +14,5 @@ from . import test_registers
 from . import test_lot_register
 from . import test_stock_sheet
 from . import test_alerts
+from . import test_rpc_registers
+from . import test_daily_screens

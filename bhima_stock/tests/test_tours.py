@@ -46,3 +46,15 @@ class TestMovementTours(BhimaMovementCommon, HttpCase):
         self.assertEqual(movement.state, "done")
         self.assertEqual(movement.user_id, self.pharmacist)
         self.assertEqual(self._stock(self.depot_a, lot=lot), 7)
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterTours(BhimaMovementCommon, HttpCase):
+    def test_register_and_stock_sheet(self):
+        self._purchase(self.depot_a, "TOUR-REG", 10, 7)
+        self._movement(9, self.depot_a, [{"quantity": 3}], partner_id=self.patient.id)
+        self.start_tour(
+            "/odoo/action-bhima_stock.bhima_stock_inventory_register_action",
+            "bhima_stock_registers",
+            login="pharmacist",
+        )
