@@ -32,7 +32,11 @@ def build(env, scale):
 
     company = env.company
     category = env["product.category"].create(
-        {"name": "Bench medicines", "property_valuation": "periodic", "property_cost_method": "average"}
+        {
+            "name": "Bench medicines",
+            "property_valuation": "periodic",
+            "property_cost_method": "average",
+        }
     )
     unit = env.ref("bhima_stock.uom_tablet")
     article_type = env.ref("bhima_stock.inventory_type_article")
@@ -92,12 +96,14 @@ def build(env, scale):
                CASE WHEN e.is_entry THEN %(f1)s WHEN e.n %% 7 = 0 THEN %(f11)s
                     WHEN e.n %% 5 = 0 THEN %(f10)s ELSE %(f9)s END AS flux_id,
                %(start)s + make_interval(days => e.day, secs => (p.id %% 36000)) AS date,
-               CASE WHEN e.is_entry THEN 400 + (p.id %% 5) * 20
-                    ELSE 20 + ((p.id + e.n + w.id) %% 30) * (1 + (p.id %% 3)) END AS qty,
-               (SELECT l.id FROM stock_lot l WHERE l.product_id = p.id
-                 ORDER BY l.id OFFSET CASE WHEN e.day < 400 THEN 0 ELSE 1 END LIMIT 1) AS lot_id,
+               CASE WHEN e.is_entry THEN 250 + (p.id %% 5) * 20
+                    ELSE 40 + ((p.id + e.n + w.id) %% 50) * (1 + (p.id %% 3)) END AS qty,
+               CASE WHEN e.day < 400 THEN pl.lot1 ELSE pl.lot2 END AS lot_id,
                1 + (p.id %% 50) AS unit_cost
           FROM unnest(%(products)s::int[]) AS p(id)
+          JOIN (SELECT product_id, MIN(id) AS lot1, MAX(id) AS lot2
+                  FROM stock_lot WHERE product_id = ANY(%(products)s) GROUP BY product_id) pl
+            ON pl.product_id = p.id
           JOIN product_product pp ON pp.id = p.id
           JOIN product_template pt ON pt.id = pp.product_tmpl_id
          CROSS JOIN unnest(%(depots)s::int[]) AS d(id)
@@ -141,9 +147,9 @@ def build(env, scale):
         UPDATE bench_moves b SET move_id = i.id FROM inserted i WHERE i.sequence = b.k;
         INSERT INTO stock_move_line (company_id, move_id, product_id, product_uom_id, lot_id, location_id,
                                      location_dest_id, quantity, quantity_product_uom, date, state,
-                                     picked, create_date, write_date)
+                                     picked, bhima_flux_id, create_date, write_date)
         SELECT %(company)s, move_id, product_id, uom_id, lot_id, src, dest, qty, qty, date, 'done',
-               TRUE, date, date
+               TRUE, flux_id, date, date
           FROM bench_moves;
         INSERT INTO stock_quant (product_id, location_id, lot_id, company_id, quantity, reserved_quantity,
                                  in_date, create_date, write_date)
@@ -170,25 +176,34 @@ def main():
         start = time.perf_counter()
         templates, depots, n_lines = build(env, args.scale)
         print(
-            f"Built {len(templates)} articles x {len(depots)} depots, {n_lines} move lines "
+            f"Built {len(templates)} articles x {len(depots)} depots, {n_lines} done move lines "
             f"in {time.perf_counter() - start:.0f} s"
         )
-        run(env, templates, depots, args.repeat)
+        ok = run(env, templates.product_variant_id, depots, args.repeat)
+    raise SystemExit(0 if ok else 1)
 
 
-def run(env, templates, depots, repeat):
-    quant_domain = [("location_id.usage", "=", "internal")]
+def run(env, products, depots, repeat):
+    """Time the registers against Odoo's own quant list; returns whether every
+    limit holds."""
+    from odoo import fields
+    from odoo.tests import new_test_user
+
+    ok = True
     Quant = env["stock.quant"]
     quant_fields = ["product_id", "lot_id", "location_id", "quantity", "reserved_quantity"]
+    internal = [("location_id.usage", "=", "internal")]
+    depot = depots[1]
+    one_depot = internal + [("location_id", "child_of", depot.lot_stock_id.id)]
 
-    def quant_list(domain, limit=80):
+    def quants(domain, limit=None):
         Quant.search_count(domain)
         Quant.search_read(domain, quant_fields, limit=limit)
 
-    depot = depots[1]
-    one_depot_quants = quant_domain + [("location_id", "child_of", depot.lot_stock_id.id)]
-    native_one = timed(env, lambda: quant_list(one_depot_quants, limit=None), repeat)
-    native_page = timed(env, lambda: quant_list(quant_domain), repeat)
+    native_one = timed(env, lambda: quants(one_depot), repeat)
+    native_all = timed(env, lambda: quants(internal), repeat)
+    native_page = timed(env, lambda: quants(internal, 80), repeat)
+
     Register = env["bhima.stock.inventory.register"]
     register_fields = [
         "depot_id", "product_id", "quantity", "quantity_usable", "cmm", "cmm_def", "cmm_msh",
@@ -197,21 +212,136 @@ def run(env, templates, depots, repeat):
     ]  # fmt: skip
 
     def register(depot_ids):
-        rows = Register.with_context(bhima_depot_ids=depot_ids).search_read([], register_fields)
-        assert rows
+        Register.with_context(bhima_depot_ids=depot_ids).search_read([], register_fields)
 
-    ok = True
+    rows = Register.with_context(bhima_depot_ids=depot.ids).search_read([], ["status"])
+    statuses = {}
+    for row in rows:
+        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    print(f"  statuses in {depot.name}: {statuses}")
     ours = timed(env, lambda: register(depot.ids), repeat)
-    print(f"  inventory register of one depot: {ours:.2f} s (limit 2 s)")
     ok &= report(
-        f"Inventory register of one depot ({len(templates)} articles, CMM and statuses)",
-        ours, native_one, 20, "bhima.stock.inventory.register, one depot",
+        f"Stock status of one depot ({len(rows)} articles, CMM, levels, statuses): {ours:.2f} s, "
+        "limit 2 s",
+        ours, native_one, 10, "bhima.stock.inventory.register, one depot (all rows)",
         "stock.quant list of the depot (all rows)",
+    ) and ours < 2  # fmt: skip
+    ours = timed(env, lambda: register(depots.ids), max(repeat // 2, 1))
+    ok &= report(
+        f"Stock status of all {len(depots)} depots: {ours:.2f} s, limit 10 s",
+        ours, native_all, 10, "bhima.stock.inventory.register, all depots (all rows)",
+        "stock.quant list of all depots (all rows)",
+    ) and ours < 10  # fmt: skip
+
+    Lots = env["bhima.stock.lot.register"]
+    lot_fields = [
+        "depot_id", "product_id", "lot_id", "expiration_date", "days_before_expiry", "quantity",
+        "unit_cost", "value", "cmm", "lifetime", "usable_quantity", "risk_quantity",
+        "is_expired", "is_near_expiration", "is_at_risk_stock_out",
+    ]  # fmt: skip
+
+    def lot_page():
+        Lots.search_count([])
+        Lots.search_read([], lot_fields, limit=80)
+
+    ours = timed(env, lot_page, repeat)
+    ok &= report(
+        f"Lot register page (80 rows of every depot, with CMM and risks): {ours:.2f} s, limit 1 s",
+        ours, native_page, 10, "bhima.stock.lot.register: count + first page",
+        "stock.quant: count + first page",
+    ) and ours < 1  # fmt: skip
+
+    product = products[7]
+    Sheet = env["bhima.stock.sheet"]
+    ours = timed(env, lambda: Sheet._bhima_open(product=product, depot=depot), repeat)
+    native = timed(
+        env,
+        lambda: Quant.search_read([("product_id", "=", product.id)] + one_depot, quant_fields),
+        repeat,
+    )
+    lines = Sheet.get_stock_sheet(product.id, depot_id=depot.id)["rows"]
+    ok &= report(
+        f"Two-year stock sheet of one article in one depot ({len(lines)} movements, screen): "
+        f"{ours:.3f} s, limit 0.3 s",
+        ours, native, 30, "bhima.stock.sheet (computed and shown)",
+        "stock.quant list of the article in the depot",
+    ) and ours < 0.3  # fmt: skip
+
+    Value = env["bhima.stock.value.report"]
+    ours = timed(
+        env,
+        lambda: Value.with_context(
+            bhima_date=fields.Date.to_string(fields.Date.today() - timedelta(days=180))
+        )._read_group([], ["depot_id", "categ_id"], ["value:sum"]),
+        max(repeat // 2, 1),
+    )
+    report(
+        "Stock value of every depot and group six months ago (historic costs)",
+        ours, native_all, 10, "bhima.stock.value.report grouped", "stock.quant list (all rows)",
     )  # fmt: skip
-    ok &= ours < 2
-    ours_all = timed(env, lambda: register(depots.ids), max(repeat // 2, 1))
-    print(f"  inventory register of all depots: {ours_all:.2f} s (limit 10 s)")
-    ok &= ours_all < 10
+    Consumption = env["bhima.stock.consumption.report"]
+    ours = timed(
+        env,
+        lambda: Consumption.with_context(bhima_depot_ids=depot.ids)._read_group(
+            [], ["product_id", "month:month"], ["quantity_consumed:sum"]
+        ),
+        max(repeat // 2, 1),
+    )
+    report(
+        "Monthly consumption of one depot (article x month, 12 months)",
+        ours, native_one, 10, "bhima.stock.consumption.report grouped", "stock.quant list of the depot",
+    )  # fmt: skip
+    ours = timed(
+        env,
+        lambda: [(d.bhima_count_stock_out, d.bhima_count_expiring) for d in depots],
+        max(repeat // 2, 1),
+    )
+    report(
+        "Depot dashboard (every depot's counts)",
+        ours, native_all, 10, "stock.warehouse dashboard counts", "stock.quant list (all rows)",
+    )  # fmt: skip
+
+    # the daily jobs: alerts of every depot (one activity per alert and manager), digest
+    managers = [
+        new_test_user(env, f"bench_manager_{i}", groups="bhima_stock.bhima_stock_group_user",
+                      email=f"bench{i}@example.com")
+        for i in range(2)
+    ]  # fmt: skip
+    for user in managers:
+        depots.bhima_manager_ids = [(4, user.id)]
+    env.flush_all()
+    today = env["bhima.stock.ledger"]._bhima_today()
+    Alert = env["bhima.stock.alert"]
+    template = env.ref("bhima_stock.mail_template_bhima_weekly_digest")
+    start = time.perf_counter()
+    rss_before = peak_memory_mb()
+    for each in depots:
+        Alert._bhima_check_depot(each, today)
+        env.flush_all()
+    alerts_time = time.perf_counter() - start
+    n_alerts = Alert.search_count([("state", "=", "open")])
+    n_activities = env["mail.activity"].search_count([("res_model", "=", "bhima.stock.alert")])
+    start = time.perf_counter()
+    for each in depots:
+        Alert._bhima_check_depot(each, today)
+    env.flush_all()
+    again = time.perf_counter() - start
+    start = time.perf_counter()
+    for each in depots:
+        each._bhima_send_digest(template)
+        env.flush_all()
+    digest_time = time.perf_counter() - start
+    rss = peak_memory_mb()
+    print("Daily jobs over all depots")
+    print(f"  stock alerts: {alerts_time:.1f} s ({n_alerts} alerts, {n_activities} activities)")
+    print(f"  second run the same day: {again:.1f} s, nothing new: "
+          f"{Alert.search_count([('state', '=', 'open')]) == n_alerts}")  # fmt: skip
+    print(f"  weekly digest: {digest_time:.1f} s")
+    print(f"  peak memory of the process: {rss:.0f} MB (before the jobs: {rss_before:.0f} MB)")
+    print(
+        f"  limit 300 s and 500 MB: {'OK' if alerts_time + digest_time < 300 and rss < 500 else 'OVER LIMIT'}"
+    )
+    ok &= alerts_time + digest_time < 300 and rss < 500
     return ok
 
 

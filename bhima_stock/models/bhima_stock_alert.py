@@ -36,13 +36,25 @@ class BhimaStockAlert(models.Model):
         tracking=True,
     )
     depot_id = fields.Many2one(
-        "stock.warehouse", string="Depot", required=True, readonly=True, index=True, ondelete="cascade"
+        "stock.warehouse",
+        string="Depot",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
     company_id = fields.Many2one(related="depot_id.company_id", store=True, index=True)
     product_id = fields.Many2one(
-        "product.product", string="Article", required=True, readonly=True, index=True, ondelete="cascade"
+        "product.product",
+        string="Article",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
-    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, index="btree_not_null", ondelete="cascade")
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot", readonly=True, index="btree_not_null", ondelete="cascade"
+    )
     expiration_date = fields.Date(readonly=True)
     quantity = fields.Float(
         digits="Product Unit", readonly=True, help="The quantity when the alert was last checked."
@@ -138,9 +150,7 @@ class BhimaStockAlert(models.Model):
         Alert = self.sudo()
         open_alerts = Alert.search([("depot_id", "=", depot.id), ("state", "=", "open")])
         existing = {(a.kind, a.product_id.id, a.lot_id.id or None): a for a in open_alerts}
-        resolved = Alert.browse(
-            [alert.id for key, alert in existing.items() if key not in found]
-        )
+        resolved = Alert.browse([alert.id for key, alert in existing.items() if key not in found])
         for key, alert in existing.items():
             if key in found and alert.quantity != found[key]["quantity"]:
                 alert.quantity = found[key]["quantity"]
@@ -158,7 +168,9 @@ class BhimaStockAlert(models.Model):
             for (kind, product_id, lot_id), row in found.items()
             if (kind, product_id, lot_id) not in existing
         ]
-        alerts = Alert.with_context(mail_create_nolog=True, tracking_disable=True).create(new_values)
+        alerts = Alert.with_context(mail_create_nolog=True, tracking_disable=True).create(
+            new_values
+        )
         alerts._bhima_schedule_activities()
         return alerts, resolved
 

@@ -25,15 +25,21 @@ class BhimaStockConsumptionReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     product_id = fields.Many2one("product.product", string="Article", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
-    bhima_type_id = fields.Many2one(related="product_tmpl_id.bhima_type_id", string="Inventory Type")
+    bhima_type_id = fields.Many2one(
+        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
+    )
     categ_id = fields.Many2one("product.category", string="Group", readonly=True)
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     month = fields.Date(readonly=True, help="First day of the month.")
     quantity_consumed = fields.Float(
         string="Consumed", digits="Product Unit", readonly=True, aggregator="sum"
     )
-    quantity_in = fields.Float(string="Entries", digits="Product Unit", readonly=True, aggregator="sum")
-    quantity_out = fields.Float(string="Exits", digits="Product Unit", readonly=True, aggregator="sum")
+    quantity_in = fields.Float(
+        string="Entries", digits="Product Unit", readonly=True, aggregator="sum"
+    )
+    quantity_out = fields.Float(
+        string="Exits", digits="Product Unit", readonly=True, aggregator="sum"
+    )
     consumption_days = fields.Integer(
         string="Days with Consumption", readonly=True, aggregator="sum"
     )
@@ -84,5 +90,10 @@ class BhimaStockConsumptionReport(models.Model):
     @api.model
     def _bhima_action(self, depots=None, day=None, domain=None, name=None, **context):
         return self.env["bhima.stock.ledger"]._bhima_report_action(
-            "bhima_stock.bhima_stock_consumption_report_action", depots, day, domain, name, **context
+            "bhima_stock.bhima_stock_consumption_report_action",
+            depots,
+            day,
+            domain,
+            name,
+            **context,
         )

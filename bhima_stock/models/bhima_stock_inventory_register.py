@@ -21,7 +21,9 @@ class BhimaStockInventoryRegister(models.Model):
     product_id = fields.Many2one("product.product", string="Article", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Group", readonly=True)
-    bhima_type_id = fields.Many2one(related="product_tmpl_id.bhima_type_id", string="Inventory Type")
+    bhima_type_id = fields.Many2one(
+        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
+    )
     default_code = fields.Char(related="product_id.default_code", string="Code")
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     date = fields.Date(readonly=True, help="The stock is the stock at the end of this day.")
@@ -108,7 +110,9 @@ class BhimaStockInventoryRegister(models.Model):
     quantity_near_expiry = fields.Float(
         string="Quantity of Lots at Risk", digits="Product Unit", readonly=True, aggregator="sum"
     )
-    lots_expiring_soon = fields.Integer(string="Lots Expiring Soon", readonly=True, aggregator="sum")
+    lots_expiring_soon = fields.Integer(
+        string="Lots Expiring Soon", readonly=True, aggregator="sum"
+    )
     lots_expired = fields.Integer(string="Expired Lots", readonly=True, aggregator="sum")
     last_movement_date = fields.Datetime(string="Last Movement", readonly=True, aggregator="max")
 
@@ -172,5 +176,10 @@ class BhimaStockInventoryRegister(models.Model):
     @api.model
     def _bhima_action(self, depots=None, day=None, domain=None, name=None, **context):
         return self.env["bhima.stock.ledger"]._bhima_report_action(
-            "bhima_stock.bhima_stock_inventory_register_action", depots, day, domain, name, **context
+            "bhima_stock.bhima_stock_inventory_register_action",
+            depots,
+            day,
+            domain,
+            name,
+            **context,
         )

@@ -161,9 +161,7 @@ class BhimaStockLedger(models.AbstractModel):
         try:
             depot_ids = [int(depot_id) for depot_id in depot_ids]
         except (TypeError, ValueError):
-            raise UserError(
-                self.env._("Unknown depot: %(depots)s.", depots=depot_ids)
-            ) from None
+            raise UserError(self.env._("Unknown depot: %(depots)s.", depots=depot_ids)) from None
         depots = Warehouse.with_context(active_test=False).search([("id", "in", depot_ids)])
         unknown = set(depot_ids) - set(depots.ids)
         if unknown:

@@ -35,16 +35,16 @@ class BhimaStockLotRegister(models.Model):
     product_id = fields.Many2one("product.product", string="Article", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Group", readonly=True)
-    bhima_type_id = fields.Many2one(related="product_tmpl_id.bhima_type_id", string="Inventory Type")
+    bhima_type_id = fields.Many2one(
+        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
+    )
     default_code = fields.Char(related="product_id.default_code", string="Code")
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True)
     date = fields.Date(readonly=True, help="The stock is the stock at the end of this day.")
     entry_date = fields.Datetime(readonly=True, help="When the lot first entered the depot.")
     expiration_date = fields.Date(readonly=True)
-    days_before_expiry = fields.Integer(
-        string="Days before Expiry", readonly=True, aggregator=None
-    )
+    days_before_expiry = fields.Integer(string="Days before Expiry", readonly=True, aggregator=None)
     quantity = fields.Float(digits="Product Unit", readonly=True, aggregator="sum")
     is_expired = fields.Boolean(
         string="Expired",
@@ -184,7 +184,9 @@ class BhimaStockLotRegister(models.Model):
                 row.cmm = data.get("cmm") or 0.0
                 row.status = data.get("status") or False
                 row.lifetime = int(lifetime) if lifetime is not None else 0
-                row.usage_start_date = day + timedelta(days=int(start)) if start is not None else False
+                row.usage_start_date = (
+                    day + timedelta(days=int(start)) if start is not None else False
+                )
                 row.usage_end_date = (
                     day + timedelta(days=int(start + lifetime)) if start is not None else False
                 )

@@ -25,7 +25,9 @@ class BhimaStockValueReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     product_id = fields.Many2one("product.product", string="Article", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
-    bhima_type_id = fields.Many2one(related="product_tmpl_id.bhima_type_id", string="Inventory Type")
+    bhima_type_id = fields.Many2one(
+        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
+    )
     categ_id = fields.Many2one("product.category", string="Group", readonly=True)
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     date = fields.Date(readonly=True)

@@ -34,10 +34,20 @@ class ResUsers(models.Model):
         """The user's default depot, else the only depot they manage."""
         self.ensure_one()
         user = self.sudo()
-        if user.bhima_default_depot_id and user.bhima_default_depot_id.company_id in self.env.companies:
+        if (
+            user.bhima_default_depot_id
+            and user.bhima_default_depot_id.company_id in self.env.companies
+        ):
             return user.bhima_default_depot_id
-        managed = self.env["stock.warehouse"].sudo().search(
-            [("bhima_manager_all_ids", "in", user.id), ("company_id", "in", self.env.companies.ids)]
+        managed = (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search(
+                [
+                    ("bhima_manager_all_ids", "in", user.id),
+                    ("company_id", "in", self.env.companies.ids),
+                ]
+            )
         )
         return managed if len(managed) == 1 else self.env["stock.warehouse"]
 

@@ -63,8 +63,17 @@ class BhimaRegisterCommon(BhimaMovementCommon):
             days=day_offset, hours=hour
         )
 
-    def _entry(self, quantity, when, lot_name=None, expiration=None, unit_cost=10.0, depot=None,
-               product=None, code=13):
+    def _entry(
+        self,
+        quantity,
+        when,
+        lot_name=None,
+        expiration=None,
+        unit_cost=10.0,
+        depot=None,
+        product=None,
+        code=13,
+    ):
         """An entry validated at ``when`` (the clock is set to that moment)."""
         values = {"date": when}
         if code == 1:

@@ -94,9 +94,9 @@ class TestAlertsAndDashboard(BhimaRegisterCommon):
         self.assertEqual(len(stock_out.activity_ids), 2)
         self.assertIn("out of stock", stock_out.activity_ids[0].summary)
         self.assertTrue(
-            self.env["mail.activity"].with_user(self.pharmacist).search(
-                [("res_model", "=", "bhima.stock.alert"), ("res_id", "=", stock_out.id)]
-            ),
+            self.env["mail.activity"]
+            .with_user(self.pharmacist)
+            .search([("res_model", "=", "bhima.stock.alert"), ("res_id", "=", stock_out.id)]),
             "the manager sees their activity",
         )
 
@@ -137,7 +137,8 @@ class TestAlertsAndDashboard(BhimaRegisterCommon):
         depot_a_mails = mails.filtered(lambda mail: mail.res_id == self.depot_a.id)
         by_partner = {mail.recipient_ids: mail for mail in depot_a_mails}
         self.assertEqual(
-            set(by_partner), {self.pharmacist.partner_id, self.deputy.partner_id},
+            set(by_partner),
+            {self.pharmacist.partner_id, self.deputy.partner_id},
             "one mail to each manager of depot A",
         )
         english = by_partner[self.pharmacist.partner_id]

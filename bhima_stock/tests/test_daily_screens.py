@@ -104,7 +104,11 @@ class TestDailyScreens(BhimaMovementCommon):
         self.assertEqual(reversal.move_ids.bhima_reversal_of_id, exit_)
         # searchable by the article as typed
         found = self.env["stock.move"].search(
-            ["|", ("product_id.name", "ilike", "amoxi"), ("product_id.default_code", "ilike", "amoxi")]
+            [
+                "|",
+                ("product_id.name", "ilike", "amoxi"),
+                ("product_id.default_code", "ilike", "amoxi"),
+            ]
         )
         self.assertEqual(found, moves)
 
@@ -122,4 +126,3 @@ class TestDailyScreens(BhimaMovementCommon):
                 9, self.depot_a, [{"quantity": 4605}], partner_id=self.patient.id,
                 env=self.env(user=french, context={"lang": "fr_FR"}),
             )  # fmt: skip
-

@@ -43,7 +43,9 @@ class TestAverageMonthlyConsumption(BhimaRegisterCommon):
             15, self.depot_a, [{"product_id": self.product.id, "quantity": 5}],
             date=self._at(270), direction="exit",
         )  # fmt: skip
-        self._exit(8, 10, self._at(280), dest_depot_id=self.depot_b.id)  # depot A is not a warehouse
+        self._exit(
+            8, 10, self._at(280), dest_depot_id=self.depot_b.id
+        )  # depot A is not a warehouse
         row = self._register()
         self.assertEqual(row.consumed_quantity, 270)
         self.assertEqual(row.quantity, 110)
@@ -77,9 +79,11 @@ class TestAverageMonthlyConsumption(BhimaRegisterCommon):
         lot = self.env["stock.lot"].search([("product_id", "=", self.product.id)], limit=1)
         self._move(self.product, 30, self.depot_a.lot_stock_id, self.customer_location, lot)
         self._move(self.product, 10, self.customer_location, self.depot_a.lot_stock_id, lot)
-        consumption = self.env["bhima.stock.consumption.report"].with_context(
-            bhima_depot_ids=self.depot_a.ids
-        ).search([("product_id", "=", self.product.id)])
+        consumption = (
+            self.env["bhima.stock.consumption.report"]
+            .with_context(bhima_depot_ids=self.depot_a.ids)
+            .search([("product_id", "=", self.product.id)])
+        )
         self.assertEqual(sum(consumption.mapped("quantity_consumed")), 20)
         self.assertEqual(self._register().quantity, 80)
 
@@ -87,9 +91,11 @@ class TestAverageMonthlyConsumption(BhimaRegisterCommon):
         self._entry(100, self._at(-10))
         exit_ = self._exit(9, 30, self._at(300))
         exit_._bhima_reverse()
-        consumption = self.env["bhima.stock.consumption.report"].with_context(
-            bhima_depot_ids=self.depot_a.ids
-        ).search([("product_id", "=", self.product.id)])
+        consumption = (
+            self.env["bhima.stock.consumption.report"]
+            .with_context(bhima_depot_ids=self.depot_a.ids)
+            .search([("product_id", "=", self.product.id)])
+        )
         self.assertEqual(sum(consumption.mapped("quantity_consumed")), 0)
         self.assertEqual(sum(consumption.mapped("quantity_out")), 30)
         self.assertEqual(self._register().quantity, 100)
@@ -119,9 +125,7 @@ class TestStockStatus(BhimaRegisterCommon):
     def test_levels(self):
         row = self._register()
         self.assertEqual(row.cmm, 10)
-        self.assertEqual(
-            (row.security_stock, row.minimum_stock, row.maximum_stock), (10, 20, 50)
-        )
+        self.assertEqual((row.security_stock, row.minimum_stock, row.maximum_stock), (10, 20, 50))
         self.assertEqual(row.quantity, 390)
         self.assertEqual(row.months_of_stock, 39)
         self.assertEqual(row.quantity_to_order, 0)
@@ -160,7 +164,9 @@ class TestStockStatus(BhimaRegisterCommon):
 
     def test_expired_stock_counts_as_stock_out_when_the_setting_says_so(self):
         self._set_quantity(0)
-        self._entry(30, NOW - timedelta(minutes=2), lot_name="SHORT", expiration=TODAY + timedelta(days=3))
+        self._entry(
+            30, NOW - timedelta(minutes=2), lot_name="SHORT", expiration=TODAY + timedelta(days=3)
+        )
         with self._frozen(NOW + timedelta(days=5)):
             row = self._register()
             self.assertEqual((row.quantity, row.quantity_expired), (30, 30))
@@ -174,7 +180,9 @@ class TestStockStatus(BhimaRegisterCommon):
 
     def test_past_date_and_bad_dates(self):
         row = self._register(day=TODAY - timedelta(days=200))
-        self.assertEqual(row.quantity, 430, "day 165 of the window: 510 - 40 (day 30) - 40 (day 150)")
+        self.assertEqual(
+            row.quantity, 430, "day 165 of the window: 510 - 40 (day 30) - 40 (day 150)"
+        )
         with self.assertRaisesRegex(UserError, "in the future"):
             self._register(day=TODAY + timedelta(days=1))
         Ledger = self.env["bhima.stock.ledger"]

@@ -73,11 +73,17 @@ class TestRegistersOverRpc(RpcClientMixin, BhimaMovementCommon, HttpCase):
                 }
                 if transport == "xmlrpc":
                     ok, groups = self._xmlrpc(
-                        self.pharmacist, "bhima.stock.value.report", "formatted_read_group", **kwargs
+                        self.pharmacist,
+                        "bhima.stock.value.report",
+                        "formatted_read_group",
+                        **kwargs,
                     )
                 else:
                     ok, groups = self._json2(
-                        self.pharmacist, "bhima.stock.value.report", "formatted_read_group", **kwargs
+                        self.pharmacist,
+                        "bhima.stock.value.report",
+                        "formatted_read_group",
+                        **kwargs,
                     )
                 self.assertTrue(ok, groups)
                 values = {group["depot_id"][1]: group["value:sum"] for group in groups}
@@ -109,7 +115,9 @@ class TestRegistersOverRpc(RpcClientMixin, BhimaMovementCommon, HttpCase):
                     self.assertEqual(self._depots_seen(transport, self.outsider, model), set())
                     self.assertEqual(self._depots_seen(transport, self.nurse, model), {"Test Ward"})
                     self.assertEqual(self._depots_seen(transport, self.pharmacist, model), depots)
-                    self.assertEqual(self._depots_seen(transport, self.stock_manager, model), depots)
+                    self.assertEqual(
+                        self._depots_seen(transport, self.stock_manager, model), depots
+                    )
                 # asking for a depot one may not see is an error, not an empty answer
                 ok, message = self._xmlrpc(
                     self.nurse, "bhima.stock.inventory.register", "search_read", [],

@@ -37,7 +37,13 @@ class TestStockSheet(BhimaRegisterCommon):
         )
         self.assertEqual(data["opening"], {"quantity": 10.0, "unit_cost": 2.0, "value": 20.0})
         rows = [
-            (row["quantity_in"], row["quantity_out"], row["balance"], row["unit_cost"], row["value"])
+            (
+                row["quantity_in"],
+                row["quantity_out"],
+                row["balance"],
+                row["unit_cost"],
+                row["value"],
+            )
             for row in data["rows"]
         ]
         self.assertEqual(
@@ -59,10 +65,14 @@ class TestStockSheet(BhimaRegisterCommon):
         self.assertEqual(data["opening"]["quantity"], 0)
         self.assertEqual(len(data["rows"]), 5, "the transfer leaves one depot and enters the other")
         self.assertEqual(data["closing"]["quantity"], 15)
-        lot = self.env["stock.lot"].search([("name", "=", "CF1"), ("product_id", "=", self.item.id)])
+        lot = self.env["stock.lot"].search(
+            [("name", "=", "CF1"), ("product_id", "=", self.item.id)]
+        )
         data = self._sheet(lot_id=lot.id, depot_id=self.depot_a.id)
         self.assertEqual([row["lot"] for row in data["rows"]], ["CF1"] * len(data["rows"]))
-        self.assertEqual(data["closing"]["quantity"], 0, "lot CF1 left first (first expiry first out)")
+        self.assertEqual(
+            data["closing"]["quantity"], 0, "lot CF1 left first (first expiry first out)"
+        )
 
     def test_screen_pdf_and_spreadsheet(self):
         action = self.env["bhima.stock.sheet"]._bhima_open(
@@ -72,14 +82,18 @@ class TestStockSheet(BhimaRegisterCommon):
         self.assertEqual(len(sheet.line_ids), 3)
         self.assertEqual((sheet.opening_quantity, sheet.closing_quantity), (10, 10))
         self.assertEqual((sheet.total_in_value, sheet.total_out_value), (40, 30))
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "bhima_stock.report_bhima_stock_sheet", sheet.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("bhima_stock.report_bhima_stock_sheet", sheet.ids)[0]
+            .decode()
+        )
         self.assertIn("Test Ceftriaxone 1 g", html)
         self.assertIn("Opening balance", html)
         self.assertIn(self.transfer.name, html)
         download = sheet.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(download["url"].split("/")[3].split("?")[0]))
+        attachment = self.env["ir.attachment"].browse(
+            int(download["url"].split("/")[3].split("?")[0])
+        )
         with zipfile.ZipFile(io.BytesIO(attachment.raw)) as xlsx:
             strings = xlsx.read("xl/sharedStrings.xml").decode()
         self.assertIn("Opening balance", strings)

@@ -57,9 +57,10 @@ class BhimaStockReceive(models.TransientModel):
         """Create and validate the reception; open it."""
         self.ensure_one()
         for line in self.line_ids:
-            if line.quantity < 0 or line.product_id.uom_id.compare(
-                line.quantity, line.quantity_remaining
-            ) > 0:
+            if (
+                line.quantity < 0
+                or line.product_id.uom_id.compare(line.quantity, line.quantity_remaining) > 0
+            ):
                 raise UserError(
                     self.env._(
                         "Lot %(lot)s of %(article)s: receive between 0 and %(remaining)s.",

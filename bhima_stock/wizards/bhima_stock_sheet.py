@@ -148,10 +148,14 @@ class BhimaStockSheet(models.TransientModel):
 
         def advance(until_key):
             """Add the valued moves before ``until_key`` (date, move id)."""
-            while state["next"] < len(valued) and (
-                valued[state["next"]][1],
-                valued[state["next"]][0],
-            ) < until_key:
+            while (
+                state["next"] < len(valued)
+                and (
+                    valued[state["next"]][1],
+                    valued[state["next"]][0],
+                )
+                < until_key
+            ):
                 _move_id, _date, value, quantity = valued[state["next"]]
                 state["value"] += float(value or 0.0)
                 state["quantity"] += float(quantity or 0.0)
@@ -159,8 +163,13 @@ class BhimaStockSheet(models.TransientModel):
                     state["cost"] = float(value) / float(quantity)
                 state["next"] += 1
 
-        flux_names = {flux.id: flux.display_name for flux in self.env["bhima.stock.flux"].search([])}
-        lots = {lot.id: lot.name for lot in self.env["stock.lot"].browse({r["lot_id"] for r in rows if r["lot_id"]})}
+        flux_names = {
+            flux.id: flux.display_name for flux in self.env["bhima.stock.flux"].search([])
+        }
+        lots = {
+            lot.id: lot.name
+            for lot in self.env["stock.lot"].browse({r["lot_id"] for r in rows if r["lot_id"]})
+        }
         depot_names = {depot.id: depot.display_name for depot in depots}
         counterparts = self._bhima_counterparts(rows)
         balance = 0.0
@@ -171,7 +180,11 @@ class BhimaStockSheet(models.TransientModel):
         for row in rows:
             if not opening_done and row["date"] >= start:
                 advance((start, 0))
-                opening = {"quantity": balance, "unit_cost": cost_now(), "value": balance * cost_now()}
+                opening = {
+                    "quantity": balance,
+                    "unit_cost": cost_now(),
+                    "value": balance * cost_now(),
+                }
                 opening_done = True
             key = (row["date"], row["move_id"])
             advance(key)
@@ -233,7 +246,9 @@ class BhimaStockSheet(models.TransientModel):
     def _bhima_counterparts(self, rows):
         """{(line id, depot id): name of the other side}: the patient, supplier or
         donor, the service, the destination depot, else the other location."""
-        partners = self.env["res.partner"].browse({r["partner_id"] for r in rows if r["partner_id"]})
+        partners = self.env["res.partner"].browse(
+            {r["partner_id"] for r in rows if r["partner_id"]}
+        )
         services = self.env["bhima.stock.service"].browse(
             {r["service_id"] for r in rows if r["service_id"]}
         )
@@ -253,7 +268,9 @@ class BhimaStockSheet(models.TransientModel):
         for row in rows:
             name = ""
             for key in ("partner_id", "service_id", "dest_depot_id", "other_location_id"):
-                if row[key] and not (key == "dest_depot_id" and row["dest_depot_id"] == row["depot_id"]):
+                if row[key] and not (
+                    key == "dest_depot_id" and row["dest_depot_id"] == row["depot_id"]
+                ):
                     name = names[key].get(row[key], "")
                     break
             result[row["line_id"], row["depot_id"]] = name
@@ -332,7 +349,10 @@ class BhimaStockSheet(models.TransientModel):
         if not self.computed:
             self.action_compute()
         content = self._bhima_xlsx()
-        name = self.env._("Stock sheet %(article)s.xlsx", article=self.product_id.default_code or self.product_id.name)
+        name = self.env._(
+            "Stock sheet %(article)s.xlsx",
+            article=self.product_id.default_code or self.product_id.name,
+        )
         attachment = self.env["ir.attachment"].create(
             {
                 "name": name,
@@ -368,10 +388,11 @@ class BhimaStockSheet(models.TransientModel):
         sheet.write(
             4,
             1,
-            "%s - %s"
-            % (
-                format_date(self.env, self.date_from) if self.date_from else "",
-                format_date(self.env, self.date_to),
+            " - ".join(
+                (
+                    format_date(self.env, self.date_from) if self.date_from else "",
+                    format_date(self.env, self.date_to),
+                )
             ),
         )
         headers = [
