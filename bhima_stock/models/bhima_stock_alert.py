@@ -209,10 +209,9 @@ class BhimaStockAlert(models.Model):
 
     def _bhima_summary(self):
         self.ensure_one()
-        _ = self.env._
         depot = self.depot_id.name
         if self.kind == "expiring":
-            return _(
+            return self.env._(
                 "Lot %(lot)s of %(article)s expires on %(date)s (%(depot)s)",
                 lot=self.lot_id.name,
                 article=self.product_id.display_name,
@@ -220,7 +219,7 @@ class BhimaStockAlert(models.Model):
                 depot=depot,
             )
         if self.kind == "expired":
-            return _(
+            return self.env._(
                 "Lot %(lot)s of %(article)s expired on %(date)s (%(depot)s)",
                 lot=self.lot_id.name,
                 article=self.product_id.display_name,
@@ -228,12 +227,12 @@ class BhimaStockAlert(models.Model):
                 depot=depot,
             )
         if self.kind == "stock_out":
-            return _(
+            return self.env._(
                 "%(article)s is out of stock (%(depot)s)",
                 article=self.product_id.display_name,
                 depot=depot,
             )
-        return _(
+        return self.env._(
             "%(article)s reached its security stock: %(quantity)s left (%(depot)s)",
             article=self.product_id.display_name,
             quantity=self.product_id.uom_id._bhima_format_quantity(self.quantity),

@@ -71,21 +71,18 @@ class BhimaStockInventoryRegister(models.Model):
     head_days = fields.Integer(readonly=True, aggregator=None)
     tail_days = fields.Integer(readonly=True, aggregator=None)
     security_stock = fields.Float(
-        string="Security Stock",
         digits=(16, 2),
         readonly=True,
         aggregator="sum",
         help="CMM times the lead time (at least the company's minimum lead time).",
     )
     minimum_stock = fields.Float(
-        string="Minimum Stock",
         digits=(16, 2),
         readonly=True,
         aggregator="sum",
         help="Security stock times the depot's minimum months of security stock.",
     )
     maximum_stock = fields.Float(
-        string="Maximum Stock",
         digits=(16, 2),
         readonly=True,
         aggregator="sum",
@@ -110,9 +107,7 @@ class BhimaStockInventoryRegister(models.Model):
     quantity_near_expiry = fields.Float(
         string="Quantity of Lots at Risk", digits="Product Unit", readonly=True, aggregator="sum"
     )
-    lots_expiring_soon = fields.Integer(
-        string="Lots Expiring Soon", readonly=True, aggregator="sum"
-    )
+    lots_expiring_soon = fields.Integer(readonly=True, aggregator="sum")
     lots_expired = fields.Integer(string="Expired Lots", readonly=True, aggregator="sum")
     last_movement_date = fields.Datetime(string="Last Movement", readonly=True, aggregator="max")
 
@@ -172,6 +167,21 @@ class BhimaStockInventoryRegister(models.Model):
             domain=[("product_id", "=", self.product_id.id)],
             name=self.env._("Lots of %(article)s", article=self.product_id.display_name),
         )
+
+    def action_open_schedule(self):
+        """BHIMA's lot usage schedule: the lots of this article in this depot,
+        used first expiry first out at the CMM."""
+        self.ensure_one()
+        action = self.action_open_lots()
+        action["name"] = self.env._(
+            "Lot usage schedule of %(article)s", article=self.product_id.display_name
+        )
+        action["views"] = [
+            (self.env.ref("bhima_stock.bhima_stock_lot_register_view_list_schedule").id, "list"),
+            (False, "form"),
+        ]
+        action.pop("view_id", None)
+        return action
 
     @api.model
     def _bhima_action(self, depots=None, day=None, domain=None, name=None, **context):

@@ -98,12 +98,11 @@ class BhimaStockLedger(models.AbstractModel):
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
-    def _bhima_parse_day(self, value, label=None):
+    def _bhima_parse_day(self, value):
         """A date from a client (date, datetime or ISO string); a clear error
         for anything else or for a day in the future."""
         if not value:
             return self._bhima_today()
-        label = label or self.env._("date")
         try:
             if isinstance(value, datetime):
                 day = value.date()
@@ -113,14 +112,12 @@ class BhimaStockLedger(models.AbstractModel):
                 day = fields.Date.to_date(str(value)[:10])
         except ValueError:
             raise UserError(
-                self.env._("The %(label)s %(value)s is not a date.", label=label, value=value)
+                self.env._("%(value)s is not a date (expected YYYY-MM-DD).", value=value)
             ) from None
         if day > self._bhima_today():
             raise UserError(
                 self.env._(
-                    "The %(label)s %(day)s is in the future: stock can only be reported "
-                    "up to today.",
-                    label=label,
+                    "The date %(day)s is in the future: stock can only be reported up to today.",
                     day=fields.Date.to_string(day),
                 )
             )
@@ -133,9 +130,9 @@ class BhimaStockLedger(models.AbstractModel):
 
     @api.model
     def _bhima_check_period(self, date_from, date_to):
-        date_to = self._bhima_parse_day(date_to, self.env._("end of the period"))
+        date_to = self._bhima_parse_day(date_to)
         if date_from:
-            date_from = self._bhima_parse_day(date_from, self.env._("start of the period"))
+            date_from = self._bhima_parse_day(date_from)
             if date_from > date_to:
                 raise UserError(
                     self.env._(

@@ -359,10 +359,16 @@ class StockWarehouse(models.Model):
         string="Transfers to Receive", compute="_compute_bhima_dashboard"
     )
     bhima_alerts_checked_on = fields.Date(
-        readonly=True, copy=False, help="Last day the daily stock alerts checked this depot."
+        string="Alerts Checked On",
+        readonly=True,
+        copy=False,
+        help="Last day the daily stock alerts checked this depot.",
     )
     bhima_digest_sent_on = fields.Date(
-        readonly=True, copy=False, help="Last day the weekly digest of this depot was sent."
+        string="Digest Sent On",
+        readonly=True,
+        copy=False,
+        help="Last day the weekly digest of this depot was sent.",
     )
 
     def _compute_bhima_dashboard(self):
@@ -457,7 +463,7 @@ class StockWarehouse(models.Model):
         for user in self.bhima_manager_all_ids.filtered(lambda u: u.active and not u.share):
             if not user.partner_id.email:
                 continue
-            template.with_context(lang=user.lang or "en_US").send_mail(
+            template.with_context(bhima_digest_lang=user.lang or "en_US").send_mail(
                 self.id,
                 email_values={"recipient_ids": [(6, 0, user.partner_id.ids)]},
             )

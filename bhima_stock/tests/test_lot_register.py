@@ -58,6 +58,11 @@ class TestLotRegister(BhimaRegisterCommon):
         self.assertEqual(article.quantity_at_risk, 79)
         self.assertEqual(article.quantity_near_expiry, 100)
         self.assertEqual(article.lots_expiring_soon, 1)
+        # BHIMA's lot usage schedule of the article in the depot
+        action = article.action_open_schedule()
+        self.assertEqual(action["res_model"], "bhima.stock.lot.register")
+        self.assertEqual(action["domain"], [("product_id", "=", self.product.id)])
+        self.assertEqual(action["context"]["bhima_depot_ids"], self.depot_a.ids)
 
     def test_searchable_flags_and_empty_lots(self):
         Register = self.env["bhima.stock.lot.register"].with_context(

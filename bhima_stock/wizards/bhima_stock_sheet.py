@@ -370,21 +370,20 @@ class BhimaStockSheet(models.TransientModel):
 
     def _bhima_xlsx(self):
         self.ensure_one()
-        _ = self.env._
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Stock Sheet")[:31])
+        sheet = workbook.add_worksheet(self.env._("Stock Sheet")[:31])
         bold = workbook.add_format({"bold": True})
         number = workbook.add_format({"num_format": "#,##0.00"})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        sheet.write(0, 0, _("Stock Sheet"), bold)
-        sheet.write(1, 0, _("Article"), bold)
+        sheet.write(0, 0, self.env._("Stock Sheet"), bold)
+        sheet.write(1, 0, self.env._("Article"), bold)
         sheet.write(1, 1, self.product_id.display_name)
-        sheet.write(2, 0, _("Depot"), bold)
-        sheet.write(2, 1, self.depot_id.display_name or _("All depots"))
-        sheet.write(3, 0, _("Lot"), bold)
-        sheet.write(3, 1, self.lot_id.name or _("All lots"))
-        sheet.write(4, 0, _("Period"), bold)
+        sheet.write(2, 0, self.env._("Depot"), bold)
+        sheet.write(2, 1, self.depot_id.display_name or self.env._("All depots"))
+        sheet.write(3, 0, self.env._("Lot"), bold)
+        sheet.write(3, 1, self.lot_id.name or self.env._("All lots"))
+        sheet.write(4, 0, self.env._("Period"), bold)
         sheet.write(
             4,
             1,
@@ -396,24 +395,24 @@ class BhimaStockSheet(models.TransientModel):
             ),
         )
         headers = [
-            _("Date"),
-            _("Reference"),
-            _("Depot"),
-            _("Lot"),
-            _("Flux"),
-            _("Counterpart"),
-            _("In"),
-            _("Out"),
-            _("Balance"),
-            _("Unit Cost"),
-            _("Value"),
-            _("Balance Value"),
+            self.env._("Date"),
+            self.env._("Reference"),
+            self.env._("Depot"),
+            self.env._("Lot"),
+            self.env._("Flux"),
+            self.env._("Counterpart"),
+            self.env._("In"),
+            self.env._("Out"),
+            self.env._("Balance"),
+            self.env._("Unit Cost"),
+            self.env._("Value"),
+            self.env._("Balance Value"),
         ]
         row = 6
         for column, header in enumerate(headers):
             sheet.write(row, column, header, bold)
         row += 1
-        sheet.write(row, 1, _("Opening balance"), bold)
+        sheet.write(row, 1, self.env._("Opening balance"), bold)
         sheet.write_number(row, 8, self.opening_quantity, number)
         sheet.write_number(row, 9, self.opening_unit_cost, number)
         sheet.write_number(row, 11, self.opening_value, number)
@@ -432,11 +431,11 @@ class BhimaStockSheet(models.TransientModel):
             sheet.write_number(row, 10, line.value, number)
             sheet.write_number(row, 11, line.balance_value, number)
         row += 1
-        sheet.write(row, 1, _("Totals"), bold)
+        sheet.write(row, 1, self.env._("Totals"), bold)
         sheet.write_number(row, 6, self.total_in_quantity, number)
         sheet.write_number(row, 7, self.total_out_quantity, number)
         row += 1
-        sheet.write(row, 1, _("Closing balance"), bold)
+        sheet.write(row, 1, self.env._("Closing balance"), bold)
         sheet.write_number(row, 8, self.closing_quantity, number)
         sheet.write_number(row, 9, self.closing_unit_cost, number)
         sheet.write_number(row, 11, self.closing_value, number)
