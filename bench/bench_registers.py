@@ -111,7 +111,7 @@ def build(env, scale):
          CROSS JOIN LATERAL (
                 SELECT i AS n, TRUE AS is_entry, day FROM unnest(%(entry_days)s::int[]) WITH ORDINALITY AS x(day, i)
                 UNION ALL
-                SELECT i, FALSE, 10 + i * 47 + (p.id %% 20) FROM generate_series(1, %(exits)s) AS i
+                SELECT i, FALSE, 5 + i * 46 + (p.id %% 20) FROM generate_series(1, %(exits)s) AS i
          ) e
         """,
         {

@@ -26,7 +26,7 @@ class BhimaStockAlert(models.Model):
     _order = "state, date_open desc, id desc"
     _mail_post_access = "read"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")
     kind = fields.Selection(ALERT_KINDS, required=True, readonly=True)
     state = fields.Selection(
         [("open", "Open"), ("resolved", "Resolved")],
@@ -68,6 +68,7 @@ class BhimaStockAlert(models.Model):
     )
 
     @api.depends("kind", "depot_id", "product_id", "lot_id")
+    @api.depends_context("lang")
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for alert in self:

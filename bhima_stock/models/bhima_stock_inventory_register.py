@@ -132,7 +132,7 @@ class BhimaStockInventoryRegister(models.Model):
               FROM (%(register)s) r
             """,
             day=day,
-            row_id=ledger._bhima_row_id_sql(SQL("r.depot_id"), SQL("r.product_id")),
+            row_id=ledger._bhima_row_id_sql(SQL("r.depot_rank"), SQL("r.product_id")),
             register=ledger._bhima_register_sql(depots, day, product_ids=product_ids),
         )
 

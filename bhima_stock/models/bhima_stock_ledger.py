@@ -212,15 +212,18 @@ class BhimaStockLedger(models.AbstractModel):
         )
 
     @api.model
-    def _bhima_row_id_sql(self, depot_id, key):
+    def _bhima_depot_ranks_sql(self):
+        """(depot_id, depot_rank): the rank of each warehouse by id, for row ids."""
+        return SQL(
+            "SELECT id AS depot_id, ROW_NUMBER() OVER (ORDER BY id) AS depot_rank FROM stock_warehouse"
+        )
+
+    @api.model
+    def _bhima_row_id_sql(self, depot_rank, key):
         """A stable 32-bit id for a register row (XML-RPC carries 32-bit
         integers): ``key`` (an article or lot id, below 2,147,483) times 1000
         plus the depot's rank among all the warehouses (below 1000)."""
-        return SQL(
-            "(%s)::int * 1000 + (SELECT COUNT(*) FROM stock_warehouse rank_wh WHERE rank_wh.id <= %s)::int",
-            key,
-            depot_id,
-        )
+        return SQL("((%s)::int * 1000 + (%s)::int)", key, depot_rank)
 
     @api.model
     def _bhima_consumption_sql(self, sign, is_warehouse, other_usage):
@@ -312,7 +315,7 @@ class BhimaStockLedger(models.AbstractModel):
         return SQL(" UNION ALL ").join(side)
 
     @api.model
-    def _bhima_valued_moves_sql(self, companies, until, product_ids=None):
+    def _bhima_valued_moves_sql(self, companies, until, product_ids=None, product_sql=None):
         """The company-wide valuation ledger (Odoo 19 values on ``stock.move``):
         one row per done valued move (``is_in`` or ``is_out``) dated before
         ``until``: move_id, product_id, date, value and quantity (in the product's
@@ -325,6 +328,8 @@ class BhimaStockLedger(models.AbstractModel):
         ]
         if product_ids is not None:
             conditions.append(SQL("m.product_id = ANY(%s)", list(product_ids) or [0]))
+        if product_sql is not None:
+            conditions.append(SQL("m.product_id IN (%s)", product_sql))
         return SQL(
             """
             SELECT m.id AS move_id, m.product_id, m.date,
@@ -342,32 +347,38 @@ class BhimaStockLedger(models.AbstractModel):
         )
 
     @api.model
-    def _bhima_unit_costs(self, companies, day, product_ids=None):
-        """{product id: (historic unit cost, company quantity, company value)} at
-        the end of ``day``: the value of the company's valued stock divided by its
-        quantity (the average cost of that moment under average costing; the
-        average of the remaining layers under FIFO). Products with no stock then
-        take their last known cost."""
-        end = self._bhima_day_start(day + timedelta(days=1))
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT v.product_id, SUM(v.value), SUM(v.quantity),
-                       (ARRAY_AGG(v.value / NULLIF(v.quantity, 0) ORDER BY v.date DESC, v.move_id DESC)
-                            FILTER (WHERE v.quantity > 0))[1]
-                  FROM (%s) v
+    def _bhima_unit_costs_sql(self, companies, until, product_ids):
+        """(product_id, unit_cost): the company's historic unit cost of each
+        article of ``product_ids`` (an SQL subquery) before ``until``: the value of
+        its valued stock divided by its quantity (the average cost of that moment
+        under average costing, the average of the remaining layers under FIFO);
+        an article with no stock then takes the cost of its last valued entry."""
+        return SQL(
+            """
+            WITH totals AS (
+                SELECT v.product_id, SUM(v.value) AS value, SUM(v.quantity) AS quantity
+                  FROM (%(valued)s) v
               GROUP BY v.product_id
-                """,
-                self._bhima_valued_moves_sql(companies, end, product_ids),
             )
+            SELECT t.product_id,
+                   CASE WHEN t.quantity > 0 THEN t.value / t.quantity
+                        ELSE COALESCE(last_entry.cost, 0) END AS unit_cost
+              FROM totals t
+         LEFT JOIN LATERAL (
+                    SELECT m.value / NULLIF(m.quantity, 0) AS cost
+                      FROM stock_move m
+                     WHERE t.quantity <= 0 AND m.product_id = t.product_id AND m.state = 'done'
+                       AND m.is_in AND m.date < %(until)s AND m.company_id = ANY(%(companies)s)
+                  ORDER BY m.date DESC, m.id DESC
+                     LIMIT 1
+                   ) last_entry ON TRUE
+            """,
+            valued=self._bhima_valued_moves_sql(
+                companies, until, product_ids=None, product_sql=product_ids
+            ),
+            until=until,
+            companies=companies.ids or [0],
         )
-        result = {}
-        for product_id, value, quantity, last_cost in rows:
-            if quantity and quantity > 0:
-                result[product_id] = (value / quantity, quantity, value)
-            else:
-                result[product_id] = (last_cost or 0.0, quantity or 0.0, value or 0.0)
-        return result
 
     # ------------------------------------------------------------------
     # The register query: stock, CMM, indicators and lot flags
@@ -436,9 +447,10 @@ class BhimaStockLedger(models.AbstractModel):
                        COALESCE(company.bhima_min_delay, 0)::numeric AS min_delay,
                        COALESCE(company.bhima_expired_stock_out, FALSE) AS expired_stock_out,
                        company.bhima_average_consumption_algo AS algo,
-                       COALESCE(company.bhima_expiry_alert_days, 0) AS horizon
+                       COALESCE(company.bhima_expiry_alert_days, 0) AS horizon, ranks.depot_rank
                   FROM stock_warehouse wh
                   JOIN res_company company ON company.id = wh.company_id
+                  JOIN (%(ranks)s) ranks ON ranks.depot_id = wh.id
                  WHERE wh.id = ANY(%(depots)s)
             ),
             lot_state AS MATERIALIZED (
@@ -522,8 +534,8 @@ class BhimaStockLedger(models.AbstractModel):
                   FROM cmm_days a
             ),
             article AS (
-                SELECT s.depot_id, s.product_id, p.product_tmpl_id, p.categ_id, p.uom_id,
-                       di.company_id, s.quantity, s.quantity_expired,
+                SELECT s.depot_id, di.depot_rank, s.product_id, p.product_tmpl_id, p.categ_id,
+                       p.uom_id, di.company_id, s.quantity, s.quantity_expired,
                        CASE WHEN di.expired_stock_out THEN s.quantity - s.quantity_expired
                             ELSE s.quantity END AS quantity_usable,
                        COALESCE(c.cmm_def, 0) AS cmm_def, COALESCE(c.cmm_msh, 0) AS cmm_msh,
@@ -605,7 +617,7 @@ class BhimaStockLedger(models.AbstractModel):
                   FROM lot_state l
                   JOIN article_state a ON a.depot_id = l.depot_id AND a.product_id = l.product_id
              LEFT JOIN lot_usage u ON u.depot_id = l.depot_id AND u.product_id = l.product_id
-                                  AND u.lot_id IS NOT DISTINCT FROM l.lot_id
+                                  AND COALESCE(u.lot_id, 0) = COALESCE(l.lot_id, 0)
             ),
             lot_risk AS (
                 SELECT f.*,
@@ -621,6 +633,7 @@ class BhimaStockLedger(models.AbstractModel):
             product_filter=product_filter,
             end=end,
             depots=depots.ids or [0],
+            ranks=self._bhima_depot_ranks_sql(),
             tz=tz,
             day=day,
             window_start=window_start,
@@ -642,9 +655,8 @@ class BhimaStockLedger(models.AbstractModel):
             history = SQL(
                 """
                 UNION ALL
-                SELECT depot_id, product_id, lot_id, 0, MIN(date) FILTER (WHERE quantity > 0)
+                SELECT depot_id, product_id, lot_id, 0, CASE WHEN quantity > 0 THEN date END
                   FROM lines WHERE date < %s
-              GROUP BY depot_id, product_id, lot_id
                 """,
                 end,
             )
@@ -653,15 +665,12 @@ class BhimaStockLedger(models.AbstractModel):
             WITH bhima_depot_loc AS MATERIALIZED (%(depot_loc)s),
             lines AS MATERIALIZED (%(lines)s),
             lot_now AS (
-                SELECT dl.depot_id, q.product_id, q.lot_id, SUM(q.quantity) AS quantity,
-                       MIN(q.in_date) AS entry_date
+                SELECT dl.depot_id, q.product_id, q.lot_id, q.quantity, q.in_date AS entry_date
                   FROM stock_quant q
                   JOIN bhima_depot_loc dl ON dl.location_id = q.location_id
-              GROUP BY dl.depot_id, q.product_id, q.lot_id
                 UNION ALL
-                SELECT depot_id, product_id, lot_id, -SUM(quantity), NULL
+                SELECT depot_id, product_id, lot_id, -quantity, NULL
                   FROM lines WHERE date >= %(end)s
-              GROUP BY depot_id, product_id, lot_id
                 %(history)s
             ),
             lot_balance AS (
@@ -669,40 +678,55 @@ class BhimaStockLedger(models.AbstractModel):
                        MIN(b.entry_date) AS entry_date
                   FROM lot_now b
               GROUP BY b.depot_id, b.product_id, b.lot_id
+            ),
+            product_info AS MATERIALIZED (
+                SELECT pp.id AS product_id, pp.product_tmpl_id, pt.categ_id, pt.uom_id,
+                       COALESCE(categ.track_expiration, TRUE) AS track_expiration
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN product_category categ ON categ.id = pt.categ_id
+                 WHERE pt.is_storable
+            ),
+            depot_info AS MATERIALIZED (
+                SELECT wh.id AS depot_id, wh.company_id,
+                       COALESCE(company.bhima_expiry_alert_days, 0) AS horizon, ranks.depot_rank
+                  FROM stock_warehouse wh
+                  JOIN res_company company ON company.id = wh.company_id
+                  JOIN (%(ranks)s) ranks ON ranks.depot_id = wh.id
+                 WHERE wh.id = ANY(%(depots)s)
+            ),
+            lot_expiry AS MATERIALIZED (
+                SELECT lot.id AS lot_id,
+                       (lot.expiration_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS expiration
+                  FROM stock_lot lot
+                 WHERE lot.expiration_date IS NOT NULL
+                   AND lot.id IN (SELECT lot_id FROM lot_balance)
+            ),
+            lot_info AS (
+                SELECT b.*, d.company_id, d.horizon, d.depot_rank, p.product_tmpl_id, p.categ_id,
+                       p.uom_id,
+                       CASE WHEN p.track_expiration THEN lot.expiration END AS expiration_date
+                  FROM lot_balance b
+                  JOIN depot_info d ON d.depot_id = b.depot_id
+                  JOIN product_info p ON p.product_id = b.product_id
+             LEFT JOIN lot_expiry lot ON lot.lot_id = b.lot_id
+                 WHERE %(all)s OR b.quantity <> 0
             )
-            SELECT b.depot_id, wh.company_id, b.product_id, pp.product_tmpl_id, pt.categ_id,
-                   pt.uom_id, b.lot_id, b.quantity, b.entry_date,
-                   CASE WHEN tracks.expiry
-                        THEN (lot.expiration_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date END
-                       AS expiration_date,
-                   CASE WHEN tracks.expiry
-                        THEN (lot.expiration_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - %(day)s
-                   END AS days_before_expiry,
-                   b.quantity <= 0 AS is_exhausted,
-                   tracks.expiry AND b.quantity > 0
-                       AND (lot.expiration_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date < %(day)s
-                       AS is_expired,
-                   tracks.expiry AND b.quantity > 0
-                       AND (lot.expiration_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                           BETWEEN %(day)s AND %(day)s + COALESCE(company.bhima_expiry_alert_days, 0)
-                       AS is_expiring_soon
-              FROM lot_balance b
-              JOIN stock_warehouse wh ON wh.id = b.depot_id
-              JOIN res_company company ON company.id = wh.company_id
-              JOIN product_product pp ON pp.id = b.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN product_category categ ON categ.id = pt.categ_id
-         LEFT JOIN stock_lot lot ON lot.id = b.lot_id
-        CROSS JOIN LATERAL (
-                SELECT COALESCE(categ.track_expiration, TRUE) AND lot.expiration_date IS NOT NULL
-                       AS expiry
-               ) tracks
-             WHERE pt.is_storable AND (%(all)s OR b.quantity <> 0)
+            SELECT l.depot_id, l.company_id, l.depot_rank, l.product_id, l.product_tmpl_id,
+                   l.categ_id, l.uom_id, l.lot_id, l.quantity, l.entry_date, l.expiration_date,
+                   l.expiration_date - %(day)s AS days_before_expiry,
+                   l.quantity <= 0 AS is_exhausted,
+                   COALESCE(l.quantity > 0 AND l.expiration_date < %(day)s, FALSE) AS is_expired,
+                   COALESCE(l.quantity > 0 AND l.expiration_date >= %(day)s
+                            AND l.expiration_date <= %(day)s + l.horizon, FALSE) AS is_expiring_soon
+              FROM lot_info l
             """,
             depot_loc=self._bhima_depot_locations_sql(depots),
             lines=self._bhima_lines_sql(depots, since=since),
             end=end,
             history=history,
+            ranks=self._bhima_depot_ranks_sql(),
+            depots=depots.ids or [0],
             tz=self._bhima_tz(),
             day=day,
             all=scope != "stock",

@@ -98,11 +98,12 @@ class BhimaStockLotRegister(models.Model):
         search="_search_is_at_risk_stock_out",
         help="The article has reached its security or minimum stock in the depot.",
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    unit_cost = fields.Monetary(
-        compute="_compute_indicators", help="The cost of the lot's first entry."
+    unit_cost = fields.Float(
+        digits="Product Price",
+        compute="_compute_indicators",
+        help="The cost of the lot's first entry.",
     )
-    value = fields.Monetary(compute="_compute_indicators")
+    value = fields.Float(digits="Account", compute="_compute_indicators")
 
     @property
     def _table_query(self):
@@ -118,8 +119,8 @@ class BhimaStockLotRegister(models.Model):
               FROM (%(rows)s) r
             """,
             day=day,
-            lot_row_id=ledger._bhima_row_id_sql(SQL("r.depot_id"), SQL("r.lot_id")),
-            product_row_id=ledger._bhima_row_id_sql(SQL("r.depot_id"), SQL("r.product_id")),
+            lot_row_id=ledger._bhima_row_id_sql(SQL("r.depot_rank"), SQL("r.lot_id")),
+            product_row_id=ledger._bhima_row_id_sql(SQL("r.depot_rank"), SQL("r.product_id")),
             rows=ledger._bhima_lot_rows_sql(depots, day, scope),
         )
 
@@ -167,36 +168,29 @@ class BhimaStockLotRegister(models.Model):
     def _compute_indicators(self):
         if not self:
             return
-        by_day = {}
+        # every row of a search shares the context's day (reading the ``date``
+        # column would run the view once more)
+        day = self.env["bhima.stock.ledger"]._bhima_report_day()
+        indicators = self._bhima_lot_indicators(self.depot_id, self.product_id, day)
+        costs = self._bhima_lot_unit_costs(self.lot_id)
         for row in self:
-            by_day.setdefault(row.date, self.browse())
-            by_day[row.date] |= row
-        for day, rows in by_day.items():
-            indicators = self._bhima_lot_indicators(
-                rows.depot_id, rows.product_id, day or self.env["bhima.stock.ledger"]._bhima_today()
+            data = indicators.get((row.depot_id.id, row.product_id.id, row.lot_id.id or None)) or {}
+            start = data.get("start_day")
+            lifetime = data.get("lifetime")
+            row.cmm = data.get("cmm") or 0.0
+            row.status = data.get("status") or False
+            row.lifetime = int(lifetime) if lifetime is not None else 0
+            row.usage_start_date = day + timedelta(days=int(start)) if start is not None else False
+            row.usage_end_date = (
+                day + timedelta(days=int(start + lifetime)) if start is not None else False
             )
-            costs = self._bhima_lot_unit_costs(rows.lot_id)
-            for row in rows:
-                data = indicators.get((row.depot_id.id, row.product_id.id, row.lot_id.id or None))
-                data = data or {}
-                start = data.get("start_day")
-                lifetime = data.get("lifetime")
-                row.cmm = data.get("cmm") or 0.0
-                row.status = data.get("status") or False
-                row.lifetime = int(lifetime) if lifetime is not None else 0
-                row.usage_start_date = (
-                    day + timedelta(days=int(start)) if start is not None else False
-                )
-                row.usage_end_date = (
-                    day + timedelta(days=int(start + lifetime)) if start is not None else False
-                )
-                row.usable_quantity = data.get("usable_quantity") or 0.0
-                row.risk_quantity = data.get("risk_quantity") or 0.0
-                row.risk_days = int(data.get("risk_days") or 0)
-                row.is_near_expiration = bool(data.get("is_near_expiration"))
-                row.is_at_risk_stock_out = bool(data.get("is_at_risk_stock_out"))
-                row.unit_cost = costs.get(row.lot_id.id) or row.product_id.standard_price
-                row.value = row.unit_cost * row.quantity
+            row.usable_quantity = data.get("usable_quantity") or 0.0
+            row.risk_quantity = data.get("risk_quantity") or 0.0
+            row.risk_days = int(data.get("risk_days") or 0)
+            row.is_near_expiration = bool(data.get("is_near_expiration"))
+            row.is_at_risk_stock_out = bool(data.get("is_at_risk_stock_out"))
+            row.unit_cost = costs.get(row.lot_id.id) or row.product_id.standard_price
+            row.value = row.unit_cost * row.quantity
 
     def _bhima_search_flag(self, flag, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -48,27 +48,18 @@ class BhimaStockValueReport(models.Model):
         return SQL(
             """
             WITH stock AS (
-                SELECT r.depot_id, r.company_id, r.product_id, r.product_tmpl_id, r.categ_id, r.uom_id,
-                       SUM(r.quantity) AS quantity
+                SELECT r.depot_id, r.depot_rank, r.company_id, r.product_id, r.product_tmpl_id,
+                       r.categ_id, r.uom_id, SUM(r.quantity) AS quantity
                   FROM (%(rows)s) r
-              GROUP BY r.depot_id, r.company_id, r.product_id, r.product_tmpl_id, r.categ_id, r.uom_id
+              GROUP BY r.depot_id, r.depot_rank, r.company_id, r.product_id, r.product_tmpl_id,
+                       r.categ_id, r.uom_id
             ),
-            costs AS (
-                SELECT v.product_id,
-                       COALESCE(SUM(v.value) / NULLIF(SUM(v.quantity), 0), 0) AS average,
-                       SUM(v.quantity) AS quantity,
-                       (ARRAY_AGG(v.value / NULLIF(v.quantity, 0) ORDER BY v.date DESC, v.move_id DESC)
-                            FILTER (WHERE v.quantity > 0))[1] AS last_cost
-                  FROM (%(valued)s) v
-                 WHERE v.product_id IN (SELECT product_id FROM stock)
-              GROUP BY v.product_id
-            )
+            costs AS (%(costs)s)
             SELECT %(row_id)s AS id,
                    s.depot_id, s.company_id, company.currency_id, s.product_id, s.product_tmpl_id,
                    s.categ_id, s.uom_id, %(day)s::date AS date, s.quantity,
-                   CASE WHEN c.quantity > 0 THEN c.average ELSE COALESCE(c.last_cost, 0) END AS unit_cost,
-                   s.quantity * CASE WHEN c.quantity > 0 THEN c.average ELSE COALESCE(c.last_cost, 0) END
-                       AS value,
+                   COALESCE(c.unit_cost, 0) AS unit_cost,
+                   s.quantity * COALESCE(c.unit_cost, 0) AS value,
                    s.quantity * COALESCE(pt.list_price, 0) AS sale_value
               FROM stock s
               JOIN res_company company ON company.id = s.company_id
@@ -76,9 +67,11 @@ class BhimaStockValueReport(models.Model):
          LEFT JOIN costs c ON c.product_id = s.product_id
             """,
             rows=rows,
-            valued=ledger._bhima_valued_moves_sql(depots.company_id or self.env.company, end),
+            costs=ledger._bhima_unit_costs_sql(
+                depots.company_id or self.env.company, end, SQL("SELECT product_id FROM stock")
+            ),
             day=day,
-            row_id=ledger._bhima_row_id_sql(SQL("s.depot_id"), SQL("s.product_id")),
+            row_id=ledger._bhima_row_id_sql(SQL("s.depot_rank"), SQL("s.product_id")),
         )
 
     @api.model

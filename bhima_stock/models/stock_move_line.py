@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
@@ -16,6 +17,11 @@ class StockMoveLine(models.Model):
     _bhima_done_date_idx = models.Index("(date) WHERE state = 'done'")
     _bhima_product_date_idx = models.Index("(product_id, date) WHERE state = 'done'")
     _bhima_lot_date_idx = models.Index("(lot_id, date) WHERE state = 'done' AND lot_id IS NOT NULL")
+
+    def write(self, vals):
+        if "bhima_flux_id" in vals and not self.env.su:
+            raise UserError(self.env._("The flux of a stock move line is the flux of its move."))
+        return super().write(vals)
 
     def _auto_init(self):
         """On an upgrade, fill the flux of existing lines in one query rather than

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -126,3 +129,42 @@ class TestDailyScreens(BhimaMovementCommon):
                 9, self.depot_a, [{"quantity": 4605}], partner_id=self.patient.id,
                 env=self.env(user=french, context={"lang": "fr_FR"}),
             )  # fmt: skip
+
+    def test_registers_at_a_date(self):
+        today = fields.Date.context_today(self.env.user)
+        Wizard = self.env["bhima.stock.report.wizard"].with_user(self.pharmacist)
+        wizard = Wizard.create(
+            {
+                "report": "lots",
+                "depot_ids": [(6, 0, self.depot_a.ids)],
+                "date": today - timedelta(days=3),
+                "include_empty_lots": True,
+            }
+        )
+        action = wizard.action_open()
+        self.assertEqual(action["res_model"], "bhima.stock.lot.register")
+        self.assertEqual(action["context"]["bhima_date"], str(today - timedelta(days=3)))
+        self.assertEqual(action["context"]["bhima_depot_ids"], self.depot_a.ids)
+        self.assertEqual(action["context"]["bhima_lot_scope"], "all")
+        self.assertIn("Test Central Pharmacy", action["name"])
+        wizard.date = today + timedelta(days=1)
+        with self.assertRaisesRegex(UserError, "in the future"):
+            wizard.action_open()
+        wizard.write(
+            {"report": "consumption", "date": today, "date_from": today + timedelta(days=5)}
+        )
+        with self.assertRaisesRegex(UserError, "in the future"):
+            wizard.action_open()
+        wizard.date_from = today - timedelta(days=40)
+        action = wizard.action_open()
+        self.assertEqual(action["context"]["bhima_date_from"], str(today - timedelta(days=40)))
+        wizard.write({"date_from": today, "date": today - timedelta(days=1)})
+        with self.assertRaisesRegex(UserError, "before it starts"):
+            wizard.action_open()
+
+    def test_move_line_flux_comes_from_its_move(self):
+        movement = self._purchase(self.depot_a, "FLX-1", 5, 2)
+        line = movement.move_ids.move_line_ids
+        self.assertEqual(line.bhima_flux_id, self._flux(1))
+        with self.assertRaisesRegex(UserError, "flux of its move"):
+            line.with_user(self.pharmacist).write({"bhima_flux_id": self._flux(9).id})
