@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, split_every
 
 ALERT_KINDS = [
     ("expiring", "Lot expiring soon"),
@@ -114,6 +114,7 @@ class BhimaStockAlert(models.Model):
             depot.bhima_alerts_checked_on = today
             if not IrCron._commit_progress(1):
                 break
+            self.env.invalidate_all()  # keep the memory of a long run flat
 
     @api.model
     def _bhima_check_depot(self, depot, day):
@@ -169,10 +170,14 @@ class BhimaStockAlert(models.Model):
             for (kind, product_id, lot_id), row in found.items()
             if (kind, product_id, lot_id) not in existing
         ]
-        alerts = Alert.with_context(mail_create_nolog=True, tracking_disable=True).create(
-            new_values
-        )
-        alerts._bhima_schedule_activities()
+        alerts = Alert.browse()
+        for batch in split_every(500, new_values):
+            created = Alert.with_context(mail_create_nolog=True, tracking_disable=True).create(
+                list(batch)
+            )
+            created._bhima_schedule_activities()
+            self.env.flush_all()
+            alerts |= created
         return alerts, resolved
 
     def _bhima_resolve(self, day):
