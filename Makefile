@@ -1,11 +1,14 @@
 # bhima_stock developer commands; see README.md.
-.PHONY: run test lint format bench i18n clean
+.PHONY: run test odoo lint format bench i18n clean
 
-run:    ## database with demo data, Odoo on http://127.0.0.1:8069
+run:    ## Odoo 19 if missing, a demo database, Odoo on http://127.0.0.1:8069
 	bash scripts/run.sh
 
-test:   ## lint, install checks, every Odoo test; ends with "N passed, M failed"
+test:   ## lint, Odoo 19 if missing, install checks, every Odoo test; ends with "N passed, M failed"
 	bash scripts/test.sh
+
+odoo:   ## only install Odoo 19.0 Community if python3 cannot import it (ODOO_SRC, BHIMA_ODOO_HOME)
+	bash scripts/install_odoo.sh
 
 lint:   ## pinned ruff + pylint-odoo + po checks
 	bash scripts/lint.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Helpers shared by scripts/*.sh: system packages, PostgreSQL, Odoo discovery.
+# Helpers shared by scripts/*.sh: system packages, PostgreSQL, Odoo discovery and install.
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${BHIMA_CACHE:-$REPO/.cache}
 PY=${PYTHON:-python3}
@@ -45,26 +45,58 @@ ensure_postgres() {
     fi
 }
 
-# ensure_odoo: Odoo 19 importable by $PY, or explain what to do.
-ensure_odoo() {
+# ensure_wkhtmltopdf: Debian's wkhtmltopdf, with which Odoo prints its reports as PDF (without it
+# the web client shows them as HTML). Sets PDF_NOTE: what Odoo finds.
+ensure_wkhtmltopdf() {
     local version
-    if ! version=$("$PY" -c "import odoo.release as r; print(r.version)" 2>/dev/null); then
-        cat >&2 <<MSG
-ERROR: Odoo cannot be imported by '$PY' ($(command -v "$PY" || echo "not found")).
-The Odoo test suite needs Odoo 19.0 Community installed into this Python:
-  1. get its source (https://github.com/odoo/odoo, branch 19.0) outside this repository,
-     for example in /opt/odoo19;
-  2. install its requirements: pip install -r /opt/odoo19/requirements.txt
-     (on Python 3.11 use cbor2==5.6.2 instead of 5.4.2, and add lxml_html_clean);
-  3. make it importable: echo /opt/odoo19 > \$($PY -c 'import site; print(site.getsitepackages()[0])')/odoo19.pth
-Then check with: $PY -c "import odoo"
-MSG
-        return 1
+    if ! apt_ensure wkhtmltopdf:wkhtmltopdf || ! version=$(wkhtmltopdf --version 2>/dev/null); then
+        PDF_NOTE="wkhtmltopdf is missing: Odoo shows reports as HTML (apt-get install wkhtmltopdf)"
+        warn "$PDF_NOTE"
+        return 0
     fi
     case "$version" in
-        19.*) ;;
-        *) echo "ERROR: Odoo $version found; bhima_stock needs Odoo 19.0." >&2; return 1 ;;
+        *"patched qt"*) PDF_NOTE="PDF reports: $version" ;;
+        *) PDF_NOTE="PDF reports: $version (Qt not patched: no report header/footer, one document per print)" ;;
     esac
+}
+
+# ensure_odoo: Odoo 19 importable by $PY; when it is not, install Odoo 19.0 Community
+# (scripts/install_odoo.sh: from ODOO_SRC, or a shallow clone of Odoo's 19.0, into
+# ${BHIMA_ODOO_HOME:-~/.cache/bhima_stock/odoo-19.0}). Sets ODOO_FOUND ("19.0 from <path>").
+ensure_odoo() {
+    local found version where commit
+    if ! found=$(odoo_found); then
+        if ! bash "$REPO/scripts/install_odoo.sh" || ! found=$(odoo_found); then
+            cat >&2 <<MSG
+
+ERROR: Odoo 19.0 cannot be imported by '$PY' ($(command -v "$PY" || echo "not found")) and could
+not be installed (see above). Either:
+  - give a local Odoo 19.0 source: ODOO_SRC=/path/to/odoo make ...  (a checkout of the 19.0
+    branch, or a git directory holding it); or
+  - let scripts/install_odoo.sh reach https://github.com/odoo/odoo (it clones 19.0 into
+    \${BHIMA_ODOO_HOME:-\$HOME/.cache/bhima_stock/odoo-19.0}); or
+  - use an existing Odoo 19.0: make it importable by $PY, or set PYTHON to the Python that
+    has it (README.md, "Install").
+Check with: scripts/install_odoo.sh --dry-run
+MSG
+            return 1
+        fi
+    fi
+    version=${found%% *}
+    where=${found#* }
+    case "$version" in
+        19.*) ;;
+        *) echo "ERROR: Odoo $version found in $where; bhima_stock needs Odoo 19.0." >&2; return 1 ;;
+    esac
+    # installed by scripts/install_odoo.sh: its commit, or the fingerprint of a tree without git
+    commit=$(sed -n -e 's/^odoo_commit=\([0-9a-f]\{7,\}\)$/commit \1/p' \
+        -e 's/^odoo_tree_sha256=\(.\{12\}\).*/files sha256 \1.../p' "$(dirname "$where")/versions.txt" 2>/dev/null || true)
+    ODOO_FOUND="$version from $where${commit:+, $commit}"
+}
+
+# odoo_found: "<version> <source directory>" of the Odoo importable by $PY, or fails.
+odoo_found() {
+    "$PY" -c 'import os, odoo.release as r; print(r.version, os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))))' 2>/dev/null
 }
 
 # odoo_cmd DB args...: run Odoo on DB with this repository's addons.

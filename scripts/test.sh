@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (`make test`, called by .ci/run):
-#   lint -> Odoo importable? -> install with demo + upgrade (no WARNING/ERROR allowed)
+#   lint -> install script checks -> Odoo importable (installed if missing)
+#   -> install with demo + upgrade (no WARNING/ERROR allowed)
 #   -> install on a fresh database and run every test (TransactionCase, HttpCase,
 #      Chromium tours) -> glue addons on their own database -> "N passed, M failed".
 set -uo pipefail
@@ -29,15 +30,33 @@ finish() {
 "$REPO/scripts/lint.sh"
 check "lint (ruff, pylint-odoo, po files)" $?
 
-# 2. Odoo must be importable: fail at once, with what to do, never skip the suite.
+# 2. The Odoo install script's own checks (dry runs and real runs on a fake source; no network).
+log "Checks of scripts/install_odoo.sh"
+install_checks=$(bash "$REPO/scripts/test_install_odoo.sh" 2>&1)
+install_rc=$?
+printf '%s\n' "$install_checks" | grep -v '^ok '
+read -r ok ko < <(printf '%s\n' "$install_checks" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' | tail -1)
+if [ -z "${ok:-}" ]; then
+    check "install script checks (scripts/test_install_odoo.sh)" 1 "no summary, exit $install_rc"
+else
+    passed=$((passed + ok))
+    failed=$((failed + ko))
+    summary+=("tests   scripts/install_odoo.sh: $ok passed, $ko failed")
+    [ "$install_rc" -ne 0 ] && [ "$ko" -eq 0 ] && check "install script checks exit status" 1 "exit $install_rc"
+fi
+
+# 3. Odoo must be importable, installed if missing (scripts/install_odoo.sh): when it cannot be,
+#    fail at once with what to do, never skip the suite.
 if ! ensure_odoo; then
     check "Odoo 19 importable by $PY" 1
     finish
 fi
-check "Odoo 19 importable by $PY" 0
+check "Odoo 19 importable by $PY" 0 "$ODOO_FOUND"
 
-# 3. System packages, pinned test packages, PostgreSQL.
+# 4. System packages (Chromium for the tours, wkhtmltopdf for PDF reports), pinned test
+#    packages, PostgreSQL.
 apt_ensure chromium:chromium
+ensure_wkhtmltopdf
 "$PY" -m pip install -q --disable-pip-version-check -r "$REPO/requirements-test.txt" >/dev/null 2>&1 \
     || "$PY" -m pip install -q --disable-pip-version-check --break-system-packages -r "$REPO/requirements-test.txt"
 ensure_postgres || { check "PostgreSQL running" 1; finish; }
@@ -105,17 +124,17 @@ run_tests() {
     fi
 }
 
-# 4. Install with demo data, then upgrade: no WARNING, no ERROR.
+# 5. Install with demo data, then upgrade: no WARNING, no ERROR.
 log "Installing bhima_stock with demo data, then upgrading it"
 run_odoo install_demo "${PREFIX}_demo" -i bhima_stock --with-demo
 install_check "install of bhima_stock with demo data" "$LOGS/install_demo.log" $?
 run_odoo upgrade_demo "${PREFIX}_demo" -u bhima_stock
 install_check "upgrade (-u bhima_stock)" "$LOGS/upgrade_demo.log" $?
 
-# 5. The addon alone on a fresh database: every test.
+# 6. The addon alone on a fresh database: every test.
 run_tests bhima_stock "${PREFIX}_main" bhima_stock /bhima_stock
 
-# 6. Glue addons (sale_stock, purchase_stock, point_of_sale) on their own database.
+# 7. Glue addons (sale_stock, purchase_stock, point_of_sale) on their own database.
 glue=$(cd "$REPO" && ls -d bhima_stock_*/__manifest__.py 2>/dev/null | xargs -rn1 dirname | paste -sd, -)
 if [ -n "$glue" ]; then
     run_tests glue "${PREFIX}_glue" "$glue" "$(echo "$glue" | sed 's/[^,]*/\/&/g')"

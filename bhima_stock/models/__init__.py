@@ -1,6 +1,7 @@
+from . import bhima_depot_guard_mixin
+from . import bhima_protected_mixin
 from . import account_move
 from . import account_move_line
-from . import bhima_depot_guard_mixin
 from . import bhima_inventory_type
 from . import bhima_stock_flux
 from . import bhima_stock_movement
@@ -8,6 +9,7 @@ from . import bhima_stock_movement_line
 from . import bhima_stock_service
 from . import bhima_stock_transit_report
 from . import product_category
+from . import product_product
 from . import product_template
 from . import res_company
 from . import res_config_settings

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 # What validating each commercial document does to the stock (seed 004):
@@ -36,6 +36,15 @@ class AccountMove(models.Model):
     bhima_movement_ids = fields.One2many(
         "bhima.stock.movement", "account_move_id", string="Stock Movements", readonly=True
     )
+    bhima_stock_document_id = fields.Many2one(
+        "account.move",
+        string="Stock Value of",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The commercial document whose stock value this entry keeps equal to the "
+        "stock account.",
+    )
     bhima_movement_count = fields.Integer(
         compute="_compute_bhima_movement_count", compute_sudo=True
     )
@@ -66,7 +75,7 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         # True rather than Odoo's None, so that XML-RPC clients can call it
-        if not self._bhima_active_movements() and not self._bhima_has_pending_to_reverse():
+        if not self._bhima_holds_stock():
             return super().button_draft() or True
         with self.env.cr.savepoint():
             result = super().button_draft()
@@ -74,24 +83,27 @@ class AccountMove(models.Model):
         return result or True
 
     def button_cancel(self):
-        if not self._bhima_active_movements() and not self._bhima_has_pending_to_reverse():
+        if not self._bhima_holds_stock():
             return super().button_cancel() or True
         with self.env.cr.savepoint():
             result = super().button_cancel()
             self._bhima_reverse_stock()
         return result or True
 
-    def _bhima_has_pending_to_reverse(self):
-        """Whether un-validating must return order moves processed at validation
-        (sale and purchase glue modules)."""
-        return bool(self.invoice_line_ids.bhima_processed_move_ids)
+    def _bhima_holds_stock(self):
+        """Whether un-validating these documents has something to undo: stock their
+        movements moved (to move back what they still hold, and keep the stock
+        account equal to the stock's value), or order moves processed at
+        validation (sale and purchase glue modules)."""
+        return bool(self.invoice_line_ids.bhima_processed_move_ids) or bool(
+            self._bhima_document_movements()
+        )
 
-    def _bhima_active_movements(self):
-        """The validated movements of these documents that still hold: neither
-        reversals nor reversed (as superuser: a user who may post the document
-        need not read stock movements)."""
+    def _bhima_document_movements(self):
+        """The validated movements these documents made (not their reversals), as
+        superuser: a user who may post a document need not read stock movements."""
         return self.sudo().bhima_movement_ids.filtered(
-            lambda m: m.state == "done" and not m.reversal_of_id and not m.is_reversed
+            lambda m: m.state == "done" and not m.reversal_of_id
         )
 
     def _bhima_move_stock(self):
@@ -105,9 +117,9 @@ class AccountMove(models.Model):
             .with_context(mail_create_nolog=True, tracking_disable=True)
         )
         for move in self:
-            if move._bhima_active_movements():
-                continue  # already moved (a second validation never double-counts)
-            plan = move._bhima_stock_plan()
+            if move._bhima_document_movements()._bhima_holds_stock():
+                continue  # already moved (a second validation never moves twice)
+            plan = move._bhima_stock_plan(lock=True)
             errors = [error for item in plan for error in item["errors"]]
             if errors:
                 raise UserError(
@@ -118,6 +130,7 @@ class AccountMove(models.Model):
                     )
                 )
             move._bhima_process_pending(plan)
+            move._bhima_set_entry_values(plan)
             movements = Movement.browse()
             direction, code = STOCK_RULES[move.move_type]
             flux = self.env.ref(f"bhima_stock.flux_{code}")
@@ -138,7 +151,7 @@ class AccountMove(models.Model):
                         "account_move_id": move.id,
                         "description": move.name,
                         "line_ids": [
-                            (0, 0, move._bhima_movement_line_values(item, allocation))
+                            Command.create(move._bhima_movement_line_values(item, allocation))
                             for item in items
                             for allocation in item["allocations"]
                         ],
@@ -146,20 +159,135 @@ class AccountMove(models.Model):
                 )
                 movement._bhima_validate()  # inside the posting's savepoint
                 movements |= movement
+            move._bhima_true_up_stock_account(plan)
             move._bhima_post_stock_message(plan, movements)
+
+    def _bhima_set_entry_values(self, plan):
+        """A supplier invoice's entries come in at the amount it booked for the
+        goods in the company's currency, shared among the lots in proportion to
+        the quantity (the last one taking what is left)."""
+        if self.move_type not in ("in_invoice", "in_receipt"):
+            return
+        currency = self.company_id.currency_id
+        for item in plan:
+            allocations = item["allocations"]
+            if not allocations or not item["line_quantity"]:
+                continue
+            direct = sum(a["quantity"] for a in allocations)
+            left = currency.round(abs(item["line"].balance) * direct / item["line_quantity"])
+            for index, allocation in enumerate(allocations):
+                if index == len(allocations) - 1:
+                    part = left
+                else:
+                    part = currency.round(
+                        abs(item["line"].balance) * allocation["quantity"] / item["line_quantity"]
+                    )
+                left -= part
+                allocation["fixed_value"] = part
+
+    def _bhima_true_up_stock_account(self, plan=None):
+        """Keep the stock account equal to the stock's value. A document books the
+        stock account itself (cost of goods sold of an invoice or credit note, the
+        goods of a supplier invoice or credit note), with Odoo's rounded costs, and
+        drops that booking when it goes back to draft, while its movements keep
+        their exact values: per article, post what the document's movements moved
+        (reversals included) minus what the document books for them minus what
+        was already trued up. ``plan``: the posting's plan (what the document
+        moves through bhima_stock, per line)."""
+        for move in self:
+            company = move.company_id
+            currency = company.currency_id
+            moved = defaultdict(float)
+            for line in (
+                move.sudo().bhima_movement_ids.filtered(lambda m: m.state == "done").line_ids
+            ):
+                sign = 1 if line.movement_id.direction == "entry" else -1
+                moved[line.product_id] += sign * line.move_id.value
+            booked = defaultdict(float)
+            if move.state == "posted" and plan:
+                for item in plan:
+                    line = item["line"]
+                    if not line.product_id or not item["line_quantity"]:
+                        continue
+                    share = item["direct_quantity"] / item["line_quantity"]
+                    booked[line.product_id] += line._bhima_stock_booked_balance() * share
+            trued = defaultdict(float)
+            entries = (
+                self.env["account.move"]
+                .sudo()
+                .search([("bhima_stock_document_id", "=", move.id), ("state", "=", "posted")])
+            )
+            for aml in entries.line_ids:
+                product = aml.product_id.with_company(company)
+                if (
+                    aml.account_id
+                    == product.product_tmpl_id.get_product_accounts()["stock_valuation"]
+                ):
+                    trued[aml.product_id] += aml.balance
+            vals = []
+            for product in set(moved) | set(booked) | set(trued):
+                product = product.with_company(company)
+                amount = currency.round(moved[product] - booked[product] - trued[product])
+                if currency.is_zero(amount) or product.valuation != "real_time":
+                    continue
+                accounts = product.product_tmpl_id.get_product_accounts()
+                stock, expense = accounts["stock_valuation"], accounts["expense"]
+                if not stock or not expense:
+                    continue
+                debit, credit = (stock, expense) if amount > 0 else (expense, stock)
+                name = self.env._(
+                    "%(article)s: stock value moved by %(document)s",
+                    article=product.name,
+                    document=move.name,
+                )
+                vals += [
+                    {
+                        "account_id": debit.id,
+                        "name": name,
+                        "debit": abs(amount),
+                        "credit": 0.0,
+                        "product_id": product.id,
+                    },
+                    {
+                        "account_id": credit.id,
+                        "name": name,
+                        "debit": 0.0,
+                        "credit": abs(amount),
+                        "product_id": product.id,
+                    },
+                ]
+            if vals:
+                entry = (
+                    self.env["account.move"]
+                    .sudo()
+                    .create(
+                        {
+                            "journal_id": company.account_stock_journal_id.id,
+                            "date": fields.Date.context_today(self),
+                            "ref": self.env._("Stock of %(document)s", document=move.name),
+                            "bhima_stock_document_id": move.id,
+                            "line_ids": [Command.create(v) for v in vals],
+                        }
+                    )
+                )
+                entry._post()
 
     def _bhima_movement_line_values(self, item, allocation):
         line = item["line"]
         values = {
             "product_id": line.product_id.id,
+            "product_uom_id": line.product_id.uom_id.id,
             "quantity": allocation["quantity"],
             "invoice_line_id": line.id,
             "unit_cost": allocation["unit_cost"],
         }
+        if allocation.get("fixed_value") is not None:
+            values["fixed_value"] = allocation["fixed_value"]
         if allocation.get("lot"):
             values["lot_id"] = allocation["lot"].id
         if allocation.get("origin_line"):
             values["origin_line_id"] = allocation["origin_line"].id
+            values["fixed_value"] = allocation["origin_line"]._bhima_share(allocation["quantity"])
         if item.get("lot_name") and not allocation.get("lot"):
             values["lot_name"] = item["lot_name"]
             values["expiration_date"] = item["expiration_date"]
@@ -181,8 +309,12 @@ class AccountMove(models.Model):
         return result
 
     def _bhima_reverse_stock(self):
+        """Move back what the documents' movements still hold (what credit notes
+        already returned stays returned). A credit note un-validated while its
+        invoice is not validated any more: the invoice gives back what the credit
+        note no longer returns, so that documents not validated hold no stock."""
         for move in self:
-            movements = move._bhima_active_movements()
+            movements = move._bhima_document_movements()
             movements.depot_id.with_env(self.env)._bhima_check_user_can_move()
             reversals = movements._bhima_reverse(
                 description=self.env._(
@@ -210,6 +342,10 @@ class AccountMove(models.Model):
                         + Markup().join(Markup("<li>%s</li>") % text for text in extra),
                     )
                 )
+            move._bhima_true_up_stock_account()
+            origin = move.reversed_entry_id
+            if move.move_type in ("out_refund", "in_refund") and origin.state != "posted":
+                origin._bhima_reverse_stock()
 
     def _bhima_reverse_pending(self):
         """Return exactly the order moves processed at validation (glue modules);
@@ -246,17 +382,19 @@ class AccountMove(models.Model):
             )
         )
 
-    def _bhima_stock_plan(self):
-        """One item per product line: ``{"line", "depot", "quantity",
-        "allocations": [{"lot", "quantity", "unit_cost", "origin_line"}],
-        "notes": [why (not) moved], "warnings", "errors", "pending",
-        "lot_name", "expiration_date"}``. Computes only: writes nothing."""
+    def _bhima_stock_plan(self, lock=False):
+        """One item per product line: ``{"line", "line_quantity", "depot",
+        "quantity", "allocations": [{"lot", "quantity", "unit_cost",
+        "origin_line"}], "notes": [why (not) moved], "warnings", "errors",
+        "pending", "lot_name", "expiration_date"}``. Computes only: writes
+        nothing. ``lock``: lock the stock it reads (when posting)."""
         self.ensure_one()
         direction, _code = STOCK_RULES[self.move_type]
         items = []
         for line in self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
             item = {
                 "line": line,
+                "line_quantity": 0.0,
                 "depot": self.env["stock.warehouse"],
                 "quantity": 0.0,
                 "allocations": [],
@@ -264,6 +402,7 @@ class AccountMove(models.Model):
                 "warnings": [],
                 "errors": [],
                 "pending": [],
+                "direct_quantity": 0.0,
             }
             items.append(item)
             product = line.product_id
@@ -275,6 +414,9 @@ class AccountMove(models.Model):
             if line.product_uom_id.compare(line.quantity, 0) <= 0:
                 item["notes"].append(self.env._("no quantity to move"))
                 continue
+            item["line_quantity"] = line.product_uom_id._compute_quantity(
+                line.quantity, product.uom_id, rounding_method="HALF-UP"
+            )
             if self.move_type in ("out_refund", "in_refund"):
                 continue  # credit notes: below, from what the credited document moved
             split = line._bhima_stock_split()
@@ -282,38 +424,52 @@ class AccountMove(models.Model):
                 item["notes"].append(
                     self.env._(
                         "%(quantity)s %(unit)s already moved by %(document)s",
-                        quantity=product.uom_id._bhima_format_quantity(split["done"]),
+                        quantity=product.uom_id._bhima_format(split["done"]),
                         unit=product.uom_id.name,
                         document=split["done_by"],
                     )
                 )
+            credited = line._bhima_credited_quantity()
+            if product.uom_id.compare(credited, 0) > 0:
+                item["notes"].append(
+                    self.env._(
+                        "%(quantity)s %(unit)s returned by credit notes still validated",
+                        quantity=product.uom_id._bhima_format(credited),
+                        unit=product.uom_id.name,
+                    )
+                )
             item["pending"] = split["pending"]
             item["depot"] = self._bhima_line_depot(line)
-            item["quantity"] = split["direct"]
-            if not item["depot"] and split["direct"]:
+            item["direct_quantity"] = split["direct"]
+            item["quantity"] = max(split["direct"] - credited, 0.0)
+            if not item["depot"] and item["quantity"]:
                 item["errors"].append(
                     self.env._("- %(article)s: no depot", article=product.display_name)
                 )
         if self.move_type in ("out_refund", "in_refund"):
-            self._bhima_plan_credit_note(items)
+            self._bhima_plan_credit_note(items, lock=lock)
         elif direction == "exit":
-            self._bhima_plan_exits(items)
+            self._bhima_plan_exits(items, lock=lock)
         else:
             self._bhima_plan_entries(items)
         return items
 
-    def _bhima_plan_exits(self, items):
-        """Exits take the depot's lots first expiry first out."""
-        day = fields.Date.context_today(self)
+    def _bhima_plan_exits(self, items, lock=False):
+        """Exits take the depot's lots first expiry first out; articles without
+        lots take their quantity (the movement checks the stock)."""
         by_depot = defaultdict(list)
         for item in items:
             if item["quantity"] > 0 and item["depot"]:
                 by_depot[item["depot"]].append(item)
         for depot, depot_items in by_depot.items():
+            day = depot.company_id._bhima_date()
             products = self.env["product.product"].concat(
                 *(item["line"].product_id for item in depot_items)
             )
-            available = depot._bhima_available_lots(products, day, allow_expired=True)
+            quants = depot._bhima_lock_quants(products) if lock else None
+            available = depot._bhima_available_lots(
+                products, day, allow_expired=True, quants=quants
+            )
             expired = {
                 product: [lot for lot, _qty in lots if lot._bhima_is_expired(day)]
                 for product, lots in available.items()
@@ -322,55 +478,52 @@ class AccountMove(models.Model):
                 product: [(lot, qty) for lot, qty in lots if lot not in expired[product]]
                 for product, lots in available.items()
             }
+            tracked = [item for item in depot_items if item["line"].product_id.tracking != "none"]
             allocations, shortages = depot._bhima_fefo_allocation(
-                [(item["line"].product_id, item["quantity"]) for item in depot_items],
+                [(item["line"].product_id, item["quantity"]) for item in tracked],
                 day,
                 available=usable,
             )
             for index, product, lot, quantity in allocations:
-                depot_items[index]["allocations"].append(
+                tracked[index]["allocations"].append(
                     {"lot": lot, "quantity": quantity, "unit_cost": product.standard_price}
                 )
             for index, product, quantity in shortages:
-                item = depot_items[index]
-                if product.tracking == "none":
-                    item["allocations"].append(
-                        {"lot": False, "quantity": quantity, "unit_cost": product.standard_price}
-                    )
-                    continue
-                item["errors"].append(
+                tracked[index]["errors"].append(
                     self.env._(
                         "- %(article)s: %(missing)s %(unit)s missing in the depot %(depot)s",
                         article=product.display_name,
-                        missing=product.uom_id._bhima_format_quantity(quantity),
+                        missing=product.uom_id._bhima_format(quantity),
                         unit=product.uom_id.name,
                         depot=depot.display_name,
                     )
                 )
             for item in depot_items:
-                for lot in expired.get(item["line"].product_id, []):
+                product = item["line"].product_id
+                if product.tracking == "none":
+                    item["allocations"].append(
+                        {
+                            "lot": False,
+                            "quantity": item["quantity"],
+                            "unit_cost": product.standard_price,
+                        }
+                    )
+                for lot in expired.get(product, []):
                     item["warnings"].append(
                         self.env._("lot %(lot)s is expired: it is not used", lot=lot.name)
                     )
 
     def _bhima_plan_entries(self, items):
         """Entries come in under the line's lot (default: the document's number),
-        at the line's price."""
-        today = fields.Date.context_today(self)
+        at the amount the document booked in the company's currency."""
         for item in items:
             line = item["line"]
             if (item["quantity"] <= 0 and not item["pending"]) or not item["depot"]:
                 continue
             product = line.product_id
+            today = item["depot"].company_id._bhima_date()
             quantity = item["quantity"]
-            price = line.currency_id._convert(
-                line.price_subtotal,
-                self.company_id.currency_id,
-                self.company_id,
-                self.invoice_date or today,
-            )
-            full_quantity = line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
-            unit_cost = price / full_quantity if full_quantity else 0.0
+            unit_cost = abs(line.balance) / item["line_quantity"] if item["line_quantity"] else 0.0
             item["lot_name"] = (
                 line.bhima_lot_name or (self.name if self.name != "/" else self.ref) or False
             )
@@ -406,22 +559,20 @@ class AccountMove(models.Model):
                     {"lot": False, "quantity": quantity, "unit_cost": unit_cost}
                 )
 
-    def _bhima_plan_credit_note(self, items):
-        """A credit note moves back, lot by lot and at the original cost, what
-        its invoice moved and was not returned yet."""
+    def _bhima_plan_credit_note(self, items, lock=False):
+        """A credit note moves back, lot by lot and at the original value, what
+        its invoice's movements still hold (not reversed, not returned by another
+        credit note)."""
         origin = self.reversed_entry_id
-        origin_lines = origin._bhima_active_movements().line_ids
-        returned = defaultdict(float)
-        returns = self.env["bhima.stock.movement.line"].search(
-            [
-                ("origin_line_id", "in", origin_lines.ids),
-                ("movement_id.state", "=", "done"),
-                ("movement_id.reversal_of_id", "=", False),
-                ("movement_id.is_reversed", "=", False),
-            ]
-        )
-        for line in returns:
-            returned[line.origin_line_id] += line.quantity
+        origin_movements = origin._bhima_document_movements()
+        if lock:
+            origin_movements._bhima_lock_lines()
+        outstanding = {
+            line: line._bhima_outstanding()
+            for line in origin_movements.line_ids.sorted(
+                lambda line: (line.movement_id.date, line.movement_id.id, line.id)
+            )
+        }
         for item in items:
             line = item["line"]
             product = line.product_id
@@ -434,30 +585,38 @@ class AccountMove(models.Model):
                     )
                 )
                 continue
-            candidates = origin_lines.filtered(lambda oline, p=product: oline.product_id == p)
+            if origin.state != "posted":
+                item["notes"].append(
+                    self.env._(
+                        "%(origin)s is not validated: it holds no stock to return",
+                        origin=origin.display_name,
+                    )
+                )
+                continue
+            candidates = [oline for oline in outstanding if oline.product_id == product]
             if not candidates:
                 item["notes"].append(
                     self.env._("%(origin)s moved none of it", origin=origin.display_name)
                 )
                 continue
-            need = credited = line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
-            returnable = sum(
-                max(origin_line.quantity - returned[origin_line], 0) for origin_line in candidates
-            )
+            need = credited = item["direct_quantity"] = item["line_quantity"]
+            returnable = sum(max(outstanding[oline], 0) for oline in candidates)
             item["quantity"] = need
-            item["depot"] = candidates[:1].movement_id.depot_id
+            item["depot"] = candidates[0].movement_id.depot_id
             for origin_line in candidates:
-                free = origin_line.quantity - returned[origin_line]
+                free = outstanding[origin_line]
                 if product.uom_id.compare(free, 0) <= 0 or product.uom_id.compare(need, 0) <= 0:
                     continue
                 part = min(free, need)
-                returned[origin_line] += part
+                outstanding[origin_line] -= part
                 need -= part
                 item["allocations"].append(
                     {
                         "lot": origin_line.lot_id,
                         "quantity": part,
-                        "unit_cost": origin_line._bhima_unit_cost_done(),
+                        "unit_cost": origin_line.move_id.value / origin_line._bhima_product_qty()
+                        if origin_line._bhima_product_qty()
+                        else 0.0,
                         "origin_line": origin_line,
                         "depot": origin_line.movement_id.depot_id,
                     }
@@ -468,9 +627,9 @@ class AccountMove(models.Model):
                         "- %(article)s: %(quantity)s %(unit)s credited, but only %(returnable)s moved by "
                         "%(origin)s and not returned yet",
                         article=product.display_name,
-                        quantity=product.uom_id._bhima_format_quantity(credited),
+                        quantity=product.uom_id._bhima_format(credited),
                         unit=product.uom_id.name,
-                        returnable=product.uom_id._bhima_format_quantity(returnable),
+                        returnable=product.uom_id._bhima_format(returnable),
                         origin=origin.display_name,
                     )
                 )
@@ -513,7 +672,7 @@ class AccountMove(models.Model):
                 parts.append(
                     self.env._(
                         "%(quantity)s %(unit)s %(direction)s %(depot)s, lot %(lot)s (%(movement)s)",
-                        quantity=mline.product_uom_id._bhima_format_quantity(mline.quantity),
+                        quantity=mline.quantity,
                         unit=mline.product_uom_id.name,
                         direction=self.env._("out of")
                         if mline.movement_id.direction == "exit"

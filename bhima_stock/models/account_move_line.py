@@ -46,6 +46,45 @@ class AccountMoveLine(models.Model):
         quantity = self.product_uom_id._compute_quantity(self.quantity, self.product_id.uom_id)
         return {"done": 0.0, "done_by": "", "pending": [], "direct": quantity}
 
+    def _bhima_stock_booked_balance(self):
+        """What this posted line books on its article's stock valuation account, in
+        the company's currency (debit positive): the cost of goods sold of a
+        customer invoice or credit note, the line itself on a supplier invoice or
+        credit note. Zero under periodic valuation."""
+        self.ensure_one()
+        product = self.product_id.with_company(self.company_id)
+        stock_account = product.product_tmpl_id.get_product_accounts()["stock_valuation"]
+        if not stock_account or product.valuation != "real_time":
+            return 0.0
+        if self.move_id.is_purchase_document(include_receipts=True):
+            lines = self if self.account_id == stock_account else self.browse()
+        else:
+            lines = self.move_id.line_ids.filtered(
+                lambda aml: aml.display_type == "cogs"
+                and aml.cogs_origin_id == self
+                and aml.account_id == stock_account
+            )
+        return sum(lines.mapped("balance"))
+
+    def _bhima_credited_quantity(self):
+        """The quantity (article's unit) that validated credit notes returned from
+        what this invoice line moved and still hold: a re-validated invoice takes
+        out only the rest."""
+        self.ensure_one()
+        returns = (
+            self.env["bhima.stock.movement.line"]
+            .sudo()
+            .search(
+                [
+                    ("origin_line_id.invoice_line_id", "=", self.id),
+                    ("movement_id.state", "=", "done"),
+                    ("movement_id.reversal_of_id", "=", False),
+                    ("movement_id.account_move_id", "!=", self.move_id.id),
+                ]
+            )
+        )
+        return sum(line._bhima_outstanding() for line in returns)
+
     def _bhima_order_depot(self):
         """The depot of the order this line comes from (sale and purchase glue)."""
         self.ensure_one()

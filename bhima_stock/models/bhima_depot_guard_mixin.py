@@ -34,14 +34,14 @@ class BhimaDepotGuardMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env["stock.warehouse"]._bhima_user_is_unrestricted():
+        if self.env["stock.warehouse"]._bhima_user_moves_by_hand():
             self._bhima_depots_from_values(vals_list).with_env(
                 self.env
             )._bhima_check_user_can_move()
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env["stock.warehouse"]._bhima_user_is_unrestricted():
+        if self.env["stock.warehouse"]._bhima_user_moves_by_hand():
             depots = self._bhima_depots_of_records() | self._bhima_depots_from_values([vals])
             depots.with_env(self.env)._bhima_check_user_can_move()
         return super().write(vals)

@@ -241,7 +241,7 @@ class BhimaStockAlert(models.Model):
         return self.env._(
             "%(article)s reached its security stock: %(quantity)s left (%(depot)s)",
             article=self.product_id.display_name,
-            quantity=self.product_id.uom_id._bhima_format_quantity(self.quantity),
+            quantity=self.product_id.uom_id._bhima_format(self.quantity),
             depot=depot,
         )
 

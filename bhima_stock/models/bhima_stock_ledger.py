@@ -84,7 +84,8 @@ class BhimaStockLedger(models.AbstractModel):
 
     @api.model
     def _bhima_tz(self):
-        return self.env.company.partner_id.tz or self.env.user.tz or "UTC"
+        """The name of the company's time zone (``res.company._bhima_tz``)."""
+        return self.env.company._bhima_tz().zone
 
     @api.model
     def _bhima_today(self):

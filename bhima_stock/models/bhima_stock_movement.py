@@ -1,9 +1,9 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 LOSS_REASONS = [
     ("expired", "Expired"),
@@ -21,11 +21,20 @@ class BhimaStockMovement(models.Model):
 
     _name = "bhima.stock.movement"
     _description = "BHIMA Stock Movement"
-    _inherit = ["bhima.depot.guard.mixin", "mail.thread"]
+    _inherit = ["bhima.depot.guard.mixin", "bhima.protected.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _bhima_location_fields = ()
     _bhima_depot_fields = ("depot_id",)
     _check_company_auto = True
+    _bhima_protected_fields = (
+        "name",
+        "state",
+        "from_transit",
+        "account_move_id",
+        "reversal_of_id",
+    )
+    _bhima_frozen_states = ("done", "cancel")
+    _bhima_mutable_fields = ("description",)
 
     name = fields.Char(string="Reference", default="/", readonly=True, copy=False, index=True)
     state = fields.Selection(
@@ -162,12 +171,20 @@ class BhimaStockMovement(models.Model):
                 reversal.state == "done" for reversal in movement.reversal_ids
             )
 
-    @api.depends("move_ids.value", "move_ids.state")
+    def _bhima_holds_stock(self):
+        """Whether some line of these validated movements still holds stock (not
+        given back by a reversal or a return)."""
+        return any(
+            line.product_id.uom_id.compare(line._bhima_outstanding(), 0) > 0
+            for line in self.filtered(lambda m: m.state == "done").line_ids
+        )
+
+    @api.depends("line_ids.value")
     def _compute_value_total(self):
+        """Validated: the value Odoo gave the moves; draft: what validating it now
+        will give them."""
         for movement in self:
-            movement.value_total = sum(
-                movement.move_ids.filtered(lambda m: m.state == "done").mapped("value")
-            )
+            movement.value_total = sum(movement.line_ids.mapped("value"))
 
     @api.depends(
         "state",
@@ -181,7 +198,7 @@ class BhimaStockMovement(models.Model):
             if movement.flux_id.code != 8 or movement.state != "done":
                 movement.transfer_state = False
                 continue
-            sent = sum(movement.line_ids.mapped("quantity"))
+            sent = sum(line._bhima_product_qty() for line in movement.line_ids)
             left = sum(movement._bhima_transfer_remaining().values())
             if left > 0:
                 movement.transfer_state = "in_transit" if left >= sent else "partial"
@@ -211,18 +228,26 @@ class BhimaStockMovement(models.Model):
 
     def action_load_invoice_lines(self):
         """Fill an exit to a patient with the consumable, stock-managed articles of
-        the patient's invoice, and propose their lots."""
+        the patient's invoice that no exit took out yet (neither the invoice's own
+        validation nor an earlier exit for it), and propose their lots."""
         for movement in self:
             movement._bhima_check_draft()
             if not movement.invoice_id:
                 raise UserError(self.env._("Choose the patient's invoice first."))
-            movement.partner_id = movement.invoice_id.partner_id
             invoice = movement.invoice_id
-            moved = defaultdict(float)  # what the invoice's own validation already took out
-            for line in invoice._bhima_active_movements().line_ids:
-                moved[line.product_id] += (
-                    line.quantity if line.direction == "exit" else -line.quantity
-                )
+            movement.partner_id = invoice.partner_id
+            moved = defaultdict(float)
+            earlier = self.sudo().search(
+                [
+                    ("invoice_id", "=", invoice.id),
+                    ("state", "=", "done"),
+                    ("direction", "=", "exit"),
+                    ("reversal_of_id", "=", False),
+                    ("id", "!=", movement.id),
+                ]
+            )
+            for line in (invoice._bhima_document_movements() | earlier).line_ids:
+                moved[line.product_id] += line._bhima_outstanding()
             values = []
             for line in invoice.invoice_line_ids:
                 product = line.product_id
@@ -240,7 +265,7 @@ class BhimaStockMovement(models.Model):
                         invoice=invoice.display_name,
                     )
                 )
-            movement.line_ids = [(5, 0, 0)] + [(0, 0, v) for v in values]
+            movement.line_ids = [Command.clear()] + [Command.create(v) for v in values]
             movement._bhima_assign_lots(raise_if_short=False)
         return True
 
@@ -253,13 +278,62 @@ class BhimaStockMovement(models.Model):
         Odoo. Either everything is done or nothing is written."""
         for movement in self:
             with self.env.cr.savepoint():
-                movement._bhima_validate()
+                movement._bhima_internal()._bhima_validate()
         return True
 
     def _bhima_validate(self):
+        """Validate one movement (call it through ``action_validate``, or
+        ``_bhima_internal()`` inside a savepoint the caller holds)."""
         self.ensure_one()
-        self._bhima_check_draft()
+        self.sudo().depot_id.with_env(self.env)._bhima_check_user_can_move()
+        self._bhima_lock_draft()
         self._bhima_check_header()
+        self._bhima_check_lines()
+        quants = []
+        if self.direction == "exit" and not self.from_transit:
+            quants = self.depot_id._bhima_lock_quants(self.line_ids.product_id)
+            self._bhima_assign_lots(raise_if_short=True, quants=quants)
+            self._bhima_check_exit_lots(quants)
+        elif self.direction == "exit":
+            self._bhima_check_transit_loss()
+        else:
+            self._bhima_prepare_entry_lots()
+            if self.flux_id.code == 2:
+                self._bhima_check_reception()
+        if self.name == "/":
+            sequence = self.env["ir.sequence"].sudo().next_by_code("bhima.stock.movement")
+            self.name = f"SM.{self.flux_id.code}.{sequence}"
+        for line in self.line_ids:
+            if self.direction == "entry" and not line.origin_line_id and not self.account_move_id:
+                line.fixed_value = line.unit_cost * line.quantity
+        source, destination = self._bhima_locations()
+        moves = self.env["stock.move"].create(
+            [
+                dict(
+                    line._bhima_move_values(source, destination),
+                    move_line_ids=self._bhima_move_line_commands(line, source, destination, quants),
+                )
+                for line in self.line_ids
+            ]
+        )
+        self.line_ids._bhima_link_moves(moves)
+        moves.with_context(
+            bhima_validating=True, force_period_date=self.company_id._bhima_date(self.date)
+        )._action_done()
+        moves._bhima_backdate(self.date)
+        self.state = "done"
+
+    def _bhima_lock_draft(self):
+        """Lock the movement's row: two validations of the same movement at once
+        wait for each other, and the second finds it validated."""
+        self.flush_recordset()
+        self.env.execute_query(
+            SQL("SELECT id FROM bhima_stock_movement WHERE id = %s FOR NO KEY UPDATE", self.id)
+        )
+        self.invalidate_recordset(["state"])
+        self._bhima_check_draft()
+
+    def _bhima_check_lines(self):
         if not self.line_ids:
             raise UserError(
                 self.env._("The movement %(movement)s has no line.", movement=self.display_name)
@@ -279,27 +353,36 @@ class BhimaStockMovement(models.Model):
                         article=line.product_id.display_name,
                     )
                 )
+        self.line_ids._bhima_check_unit()
+
+    def _bhima_move_line_commands(self, line, source, destination, quants):
+        """The move lines of a line's stock move: an exit takes its lot from the
+        sub-locations of the depot's stock location that hold it."""
+        product = line.product_id
+        quantity = line._bhima_product_qty()
+        base = {
+            "product_id": product.id,
+            "product_uom_id": product.uom_id.id,
+            "lot_id": line.lot_id.id,
+            "location_dest_id": destination.id,
+            "company_id": self.company_id.id,
+        }
+        parts = []
         if self.direction == "exit" and not self.from_transit:
-            self._bhima_assign_lots(raise_if_short=True)
-            self._bhima_check_exit_lots()
-        else:
-            self._bhima_prepare_entry_lots()
-            if self.flux_id.code == 2:
-                self._bhima_check_reception()
-        if self.name == "/":
-            sequence = self.env["ir.sequence"].sudo().next_by_code("bhima.stock.movement")
-            self.name = f"SM.{self.flux_id.code}.{sequence}"
-        Move = self.env["stock.move"].with_context(bhima_validating=True)
-        source, destination = self._bhima_locations()
-        moves = Move.create(
-            [line._bhima_move_values(source, destination) for line in self.line_ids]
-        )
-        self.line_ids._bhima_link_moves(moves)
-        moves.with_context(
-            force_period_date=fields.Date.context_today(self, self.date)
-        )._action_done()
-        moves._bhima_backdate(self.date)
-        self.state = "done"
+            for product_id, lot_id, location_id, on_hand in quants:
+                if product_id != product.id or (lot_id or False) != line.lot_id.id:
+                    continue
+                part = min(on_hand, quantity)
+                if product.uom_id.compare(part, 0) <= 0:
+                    continue
+                parts.append((location_id, part))
+                quantity -= part
+                if product.uom_id.compare(quantity, 0) <= 0:
+                    break
+            parts.sort(key=lambda part: part[0] != source.id)
+        if product.uom_id.compare(quantity, 0) > 0:
+            parts.append((source.id, quantity))  # entries, or an exit the depot allows below zero
+        return [Command.create(dict(base, location_id=loc, quantity=qty)) for loc, qty in parts]
 
     def _bhima_locations(self):
         """(source, destination) of the movement's stock moves: the depot's stock
@@ -325,10 +408,26 @@ class BhimaStockMovement(models.Model):
         depot, flux = self.depot_id, self.flux_id
         depot._bhima_check_open()
         depot._bhima_check_user_can_move()
+        if (
+            flux.direction in ("entry", "exit")
+            and self.direction != flux.direction
+            and not self.reversal_of_id
+        ):
+            raise UserError(
+                self.env._(
+                    "A movement %(flux)s cannot have the direction %(direction)s.",
+                    flux=flux.display_name,
+                    direction=dict(self._fields["direction"]._description_selection(self.env))[
+                        self.direction
+                    ],
+                )
+            )
         if flux.depot_kind and not self.reversal_of_id:
             depot._bhima_check_allows(flux.depot_kind)
         if self.date > fields.Datetime.now():
             raise UserError(self.env._("A stock movement cannot be dated in the future."))
+        if self.transfer_origin_id and flux.code != 2 and not self.from_transit:
+            raise UserError(self.env._("Only an entry from another depot receives a transfer."))
         missing = None
         if self.reversal_of_id:
             pass
@@ -361,9 +460,13 @@ class BhimaStockMovement(models.Model):
             self.dest_depot_id._bhima_check_allows("entry_transfer")
             depot._bhima_check_distribution(self.dest_depot_id)
 
+    def _bhima_day(self):
+        """The movement's day in the company's time zone."""
+        return self.company_id._bhima_date(self.date)
+
     # ---------------------------------------------------------- exits
 
-    def _bhima_assign_lots(self, raise_if_short):
+    def _bhima_assign_lots(self, raise_if_short, quants=None):
         """Split the exit lines without lot over the depot's lots, earliest
         expiration first (then lot name). Expired lots only leave as a loss."""
         self.ensure_one()
@@ -374,12 +477,21 @@ class BhimaStockMovement(models.Model):
             return
         taken = defaultdict(float)
         for line in self.line_ids - todo:
-            taken[(line.product_id, line.lot_id)] += line.quantity
+            taken[(line.product_id, line.lot_id)] += line._bhima_product_qty()
+        allow_expired = self.flux_id.counterpart == "loss"
+        day = self._bhima_day()
         allocations, short = self.depot_id._bhima_fefo_allocation(
-            [(line.product_id, line.quantity) for line in todo],
-            fields.Date.context_today(self, self.date),
-            allow_expired=self.flux_id.counterpart == "loss",
+            [(line.product_id, line._bhima_product_qty()) for line in todo],
+            day,
+            allow_expired=allow_expired,
             taken=taken,
+            available=self.depot_id._bhima_available_lots(
+                todo.product_id,
+                day,
+                allow_expired,
+                quants=quants or None,
+                at_date=self.date if self._bhima_is_backdated() else None,
+            ),
         )
         if short and raise_if_short:
             raise UserError(self.depot_id._bhima_shortage_message(short))
@@ -397,36 +509,40 @@ class BhimaStockMovement(models.Model):
                 if i == index
             ]
         todo.unlink()
-        self.line_ids = [(0, 0, values) for values in new_lines]
+        self.line_ids = [Command.create(values) for values in new_lines]
 
-    def _bhima_check_exit_lots(self):
+    def _bhima_check_exit_lots(self, quants):
         """Expired lots leave only as a loss; no lot goes below zero at the
-        movement's date or later, unless the depot allows negative stock."""
-        day = fields.Date.context_today(self, self.date)
+        movement's date or later, unless the depot allows negative stock. A
+        movement dated now is checked against the quants it locked; a back-dated
+        one against the depot's history."""
+        day = self._bhima_day()
         if self.flux_id.counterpart != "loss":
-            expired = self.line_ids.filtered(
-                lambda line: not line.origin_line_id and line.lot_id._bhima_is_expired(day)
-            )
-            for line in expired:
-                raise UserError(
-                    self.env._(
-                        "The lot %(lot)s of %(article)s expired on %(date)s: expired lots can only "
-                        "leave the depot as a loss.",
-                        lot=line.lot_id.name,
-                        article=line.product_id.display_name,
-                        date=format_date(self.env, line.lot_id.expiration_date),
+            for line in self.line_ids:
+                if not line.origin_line_id and line.lot_id._bhima_is_expired(day):
+                    raise UserError(
+                        self.env._(
+                            "The lot %(lot)s of %(article)s expired on %(date)s: expired lots can only "
+                            "leave the depot as a loss.",
+                            lot=line.lot_id.name,
+                            article=line.product_id.display_name,
+                            date=format_date(self.env, line.lot_id._bhima_expiration_day()),
+                        )
                     )
-                )
         if self.depot_id.bhima_allow_negative_stock:
             return
         requested = defaultdict(float)
         for line in self.line_ids:
-            requested[(line.product_id.id, line.lot_id.id or None)] += (
-                line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
+            requested[(line.product_id.id, line.lot_id.id or None)] += line._bhima_product_qty()
+        if self._bhima_is_backdated():
+            balances = self.depot_id._bhima_lot_balances(
+                self.line_ids.product_id.ids, self.line_ids.lot_id.ids, self.date
             )
-        balances = self.depot_id._bhima_lot_balances(
-            self.line_ids.product_id.ids, self.line_ids.lot_id.ids, self.date
-        )
+        else:
+            on_hand = defaultdict(float)
+            for product_id, lot_id, _location_id, quantity in quants:
+                on_hand[(product_id, lot_id)] += quantity
+            balances = {key: (quantity, None) for key, quantity in on_hand.items()}
         short = []
         for (product_id, lot_id), quantity in requested.items():
             at_date, lowest_after = balances.get((product_id, lot_id), (0.0, None))
@@ -439,27 +555,68 @@ class BhimaStockMovement(models.Model):
                 self.env._(
                     "This exit would make the stock negative in the depot %(depot)s on %(date)s:\n%(lines)s",
                     depot=self.depot_id.display_name,
-                    date=format_date(self.env, self.date),
+                    date=format_date(self.env, self._bhima_day()),
                     lines="\n".join(
                         self.env._(
                             "- %(article)s, lot %(lot)s: %(requested)s requested, %(available)s available",
                             article=product.display_name,
                             lot=lot.name or "-",
-                            requested=product.uom_id._bhima_format_quantity(quantity),
-                            available=product.uom_id._bhima_format_quantity(max(available, 0)),
+                            requested=product.uom_id._bhima_format(quantity),
+                            available=product.uom_id._bhima_format(max(available, 0)),
                         )
                         for product, lot, quantity, available in short
                     ),
                 )
             )
 
+    def _bhima_is_backdated(self):
+        """Whether the depot has stock moved after the movement's date (then the
+        stock must be checked at that date and at every later one)."""
+        self.ensure_one()
+        depot = self.depot_id
+        self.env["stock.move.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT 1 FROM stock_move_line sml
+                  JOIN stock_location src ON src.id = sml.location_id
+                  JOIN stock_location dest ON dest.id = sml.location_dest_id
+                 WHERE sml.state = 'done' AND sml.product_id = ANY(%(products)s)
+                   AND sml.date > %(date)s AND (%(src_in)s OR %(dest_in)s)
+                 LIMIT 1
+                """,
+                products=self.line_ids.product_id.ids,
+                date=self.date,
+                src_in=depot._bhima_stock_location_sql("src"),
+                dest_in=depot._bhima_stock_location_sql("dest"),
+            )
+        )
+        return bool(rows)
+
+    def _bhima_check_transit_loss(self):
+        """What a closed transfer writes off must still be in transit (an expired
+        lot included: it expired on the way)."""
+        remaining = self.transfer_origin_id._bhima_transfer_remaining()
+        for line in self.line_ids:
+            left = remaining.get((line.product_id, line.lot_id), 0.0)
+            if line.product_id.uom_id.compare(line._bhima_product_qty(), left) > 0:
+                raise UserError(
+                    self.env._(
+                        "The transfer %(transfer)s has only %(quantity)s of %(article)s (lot %(lot)s) in transit.",
+                        transfer=self.transfer_origin_id.display_name,
+                        quantity=line.product_id.uom_id._bhima_format(left),
+                        article=line.product_id.display_name,
+                        lot=line.lot_id.name or "-",
+                    )
+                )
+
     # -------------------------------------------------------- entries
 
     def _bhima_prepare_entry_lots(self):
-        """Entry lines name a lot: reuse the article's lot of that name or create
-        it with its expiration date, required (and not past) when the group
-        tracks expiration."""
-        today = fields.Date.context_today(self)
+        """Entry lines name a lot: reuse the article's lot of that name (in the
+        company) or create it with its expiration date, required (and not past at
+        the movement's date) when the group tracks expiration."""
+        day = self._bhima_day()
         Lot = self.env["stock.lot"]
         for line in self.line_ids:
             product = line.product_id
@@ -470,7 +627,7 @@ class BhimaStockMovement(models.Model):
                 raise UserError(
                     self.env._("Give the lot of %(article)s.", article=product.display_name)
                 )
-            lot = line.lot_id or Lot.search(
+            lot = line.lot_id or Lot.sudo().search(
                 [
                     ("product_id", "=", product.id),
                     ("name", "=", line.lot_name),
@@ -478,9 +635,7 @@ class BhimaStockMovement(models.Model):
                 ],
                 limit=1,
             )
-            expiration = line.expiration_date or (
-                lot.expiration_date and lot.expiration_date.date()
-            )
+            expiration = line.expiration_date or (lot and lot._bhima_expiration_day())
             if tracks_expiry and self.flux_id.code != 2:
                 if not expiration:
                     raise UserError(
@@ -490,7 +645,7 @@ class BhimaStockMovement(models.Model):
                             article=product.display_name,
                         )
                     )
-                if expiration < today:
+                if expiration < day:
                     raise UserError(
                         self.env._(
                             "The lot %(lot)s of %(article)s expired on %(date)s: it cannot enter a depot.",
@@ -503,14 +658,14 @@ class BhimaStockMovement(models.Model):
                     lot
                     and line.expiration_date
                     and lot.expiration_date
-                    and lot.expiration_date.date() != line.expiration_date
+                    and lot._bhima_expiration_day() != line.expiration_date
                 ):
                     raise UserError(
                         self.env._(
                             "The lot %(lot)s of %(article)s already exists and expires on %(date)s.",
                             lot=lot.name,
                             article=product.display_name,
-                            date=format_date(self.env, lot.expiration_date),
+                            date=format_date(self.env, lot._bhima_expiration_day()),
                         )
                     )
             if not lot:
@@ -520,30 +675,42 @@ class BhimaStockMovement(models.Model):
                     "company_id": self.company_id.id,
                 }
                 if tracks_expiry:
-                    values["expiration_date"] = fields.Datetime.to_datetime(expiration)
+                    values["expiration_date"] = self.company_id._bhima_end_of_day(expiration)
                 lot = Lot.sudo().create(values)
             line.lot_id = lot
 
     def _bhima_check_reception(self):
         """A reception takes at most what its transfer sent and did not yet
         receive, lot by lot."""
-        remaining = self.transfer_origin_id._bhima_transfer_remaining(exclude=self)
+        transfer = self.transfer_origin_id
+        if (
+            transfer.flux_id.code != 8
+            or transfer.state != "done"
+            or transfer.dest_depot_id != self.depot_id
+        ):
+            raise UserError(
+                self.env._(
+                    "%(transfer)s is not a validated transfer to the depot %(depot)s.",
+                    transfer=transfer.display_name,
+                    depot=self.depot_id.display_name,
+                )
+            )
+        transfer._bhima_lock_lines()
+        remaining = transfer._bhima_transfer_remaining(exclude=self)
         received = defaultdict(float)
         for line in self.line_ids:
-            received[(line.product_id, line.lot_id)] += line.quantity
+            received[(line.product_id, line.lot_id)] += line._bhima_product_qty()
         for (product, lot), quantity in received.items():
             if product.uom_id.compare(quantity, remaining.get((product, lot), 0.0)) > 0:
                 raise UserError(
                     self.env._(
                         "The transfer %(transfer)s did not send %(quantity)s %(article)s of lot %(lot)s "
                         "still to receive (%(remaining)s left).",
-                        transfer=self.transfer_origin_id.display_name,
-                        quantity=product.uom_id._bhima_format_quantity(quantity),
+                        transfer=transfer.display_name,
+                        quantity=product.uom_id._bhima_format(quantity),
                         article=product.display_name,
                         lot=lot.name or "-",
-                        remaining=product.uom_id._bhima_format_quantity(
-                            remaining.get((product, lot), 0.0)
-                        ),
+                        remaining=product.uom_id._bhima_format(remaining.get((product, lot), 0.0)),
                     )
                 )
 
@@ -555,13 +722,28 @@ class BhimaStockMovement(models.Model):
         self.ensure_one()
         remaining = defaultdict(float)
         for line in self.line_ids:
-            remaining[(line.product_id, line.lot_id)] += line.quantity
-        for reception in self.reception_ids.filtered(lambda r: r.state == "done") - (
+            remaining[(line.product_id, line.lot_id)] += line._bhima_product_qty()
+        for reception in self.sudo().reception_ids.filtered(lambda r: r.state == "done") - (
             exclude or self.browse()
         ):
             for line in reception.line_ids:
-                remaining[(line.product_id, line.lot_id)] -= line.quantity
+                remaining[(line.product_id, line.lot_id)] -= line._bhima_product_qty()
         return remaining
+
+    def _bhima_lock_lines(self):
+        """Lock the movement's lines for the rest of the transaction, marking them
+        as read under lock: two receptions, credit notes or reversals that check
+        what these lines still hold never both pass (the second is retried by Odoo
+        and sees the first)."""
+        lines = self.sudo().line_ids
+        if lines:
+            lines.flush_recordset()
+            self.env.execute_query(
+                SQL(
+                    "UPDATE bhima_stock_movement_line SET write_date = write_date WHERE id = ANY(%s)",
+                    lines.ids,
+                )
+            )
 
     def _bhima_reception_line_values(self):
         return [
@@ -582,16 +764,24 @@ class BhimaStockMovement(models.Model):
             quantities = {int(lot_id): qty for lot_id, qty in quantities.items()}
             lines = [dict(line, quantity=quantities.get(line["lot_id"], 0)) for line in lines]
             lines = [line for line in lines if line["quantity"]]
-        reception = self.create(
-            {
-                "flux_id": self.env.ref("bhima_stock.flux_2").id,
-                "depot_id": self.dest_depot_id.id,
-                "transfer_origin_id": self.id,
-                "company_id": self.company_id.id,
-                "line_ids": [(0, 0, line) for line in lines],
-            }
-        )
-        reception.action_validate()
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "Give a quantity to receive for at least one lot of %(transfer)s.",
+                    transfer=self.display_name,
+                )
+            )
+        with self.env.cr.savepoint():
+            reception = self.create(
+                {
+                    "flux_id": self.env.ref("bhima_stock.flux_2").id,
+                    "depot_id": self.dest_depot_id.id,
+                    "transfer_origin_id": self.id,
+                    "company_id": self.company_id.id,
+                    "line_ids": [Command.create(line) for line in lines],
+                }
+            )
+            reception.action_validate()
         return reception.id
 
     def action_close_transfer(self):
@@ -608,19 +798,21 @@ class BhimaStockMovement(models.Model):
                     "The transfer %(transfer)s has nothing left in transit.", transfer=self.name
                 )
             )
-        loss = self.create(
-            {
-                "flux_id": self.env.ref("bhima_stock.flux_11").id,
-                "depot_id": self.depot_id.id,
-                "company_id": self.company_id.id,
-                "transfer_origin_id": self.id,
-                "from_transit": True,
-                "loss_reason": "lost",
-                "description": self.env._("Lost in transit: %(transfer)s", transfer=self.name),
-                "line_ids": [(0, 0, line) for line in lines],
-            }
-        )
-        loss.action_validate()
+        with self.env.cr.savepoint():
+            self._bhima_lock_lines()
+            loss = self._bhima_internal().create(
+                {
+                    "flux_id": self.env.ref("bhima_stock.flux_11").id,
+                    "depot_id": self.depot_id.id,
+                    "company_id": self.company_id.id,
+                    "transfer_origin_id": self.id,
+                    "from_transit": True,
+                    "loss_reason": "lost",
+                    "description": self.env._("Lost in transit: %(transfer)s", transfer=self.name),
+                    "line_ids": [Command.create(line) for line in lines],
+                }
+            )
+            loss.action_validate()
         return loss.id
 
     # ------------------------------------------------------------------
@@ -646,15 +838,26 @@ class BhimaStockMovement(models.Model):
             "value": movement.value_total,
         }
 
-    def _bhima_reverse(self, description=None):
-        """Reverse validated movements exactly: the same flux in the other
-        direction, same depot, lots, quantities and unit costs, linked to the
-        originals. Returns the reversals (validated)."""
+    def _bhima_reverse(self, description=None, lines=None):
+        """Reverse what validated movements still hold (not already given back by
+        a reversal or a return): the same flux in the other direction, same depot,
+        lots, quantities, and values to the cent, linked to the originals.
+        ``lines``: only these lines of the movements. Returns the reversals
+        (validated)."""
         reversals = self.browse()
         for movement in self:
-            if movement.state != "done" or movement.is_reversed or movement.reversal_of_id:
+            if movement.state != "done" or movement.reversal_of_id:
                 continue
-            reversal = self.create(
+            movement._bhima_lock_lines()
+            todo = [
+                line._bhima_reversal_values()
+                for line in movement.line_ids
+                if (lines is None or line in lines)
+                and line.product_id.uom_id.compare(line._bhima_outstanding(), 0) > 0
+            ]
+            if not todo:
+                continue
+            reversal = self._bhima_internal().create(
                 {
                     "flux_id": movement.flux_id.id,
                     "direction": "entry" if movement.direction == "exit" else "exit",
@@ -669,19 +872,17 @@ class BhimaStockMovement(models.Model):
                     "user_id": self.env.user.id,
                     "description": description
                     or self.env._("Reversal of %(movement)s", movement=movement.name),
-                    "line_ids": [
-                        (0, 0, line._bhima_reversal_values()) for line in movement.line_ids
-                    ],
+                    "line_ids": [Command.create(values) for values in todo],
                 }
             )
-            reversal.action_validate()
+            reversal._bhima_validate()  # inside the caller's savepoint
             reversals |= reversal
         return reversals
 
     def action_cancel(self):
         for movement in self:
             movement._bhima_check_draft()
-        self.state = "cancel"
+        self._bhima_internal().state = "cancel"
         return True
 
     @api.ondelete(at_uninstall=False)

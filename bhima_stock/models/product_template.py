@@ -124,19 +124,19 @@ class ProductTemplate(models.Model):
         articles = self.filtered(lambda t: t.bhima_type_id and t.default_code)
         if not articles:
             return
-        duplicates = self.with_context(active_test=False)._read_group(
-            [("default_code", "in", articles.mapped("default_code"))],
-            ["default_code"],
-            ["__count"],
-            having=[("__count", ">", 1)],
-        )
-        if duplicates:
-            raise ValidationError(
-                self.env._(
-                    "The article code %(code)s is already used by another article.",
-                    code=duplicates[0][0],
+        for article in articles:
+            # unique among the articles a company sees: its own and the shared ones
+            companies = [article.company_id.id, False] if article.company_id else None
+            domain = [("default_code", "=", article.default_code), ("id", "!=", article.id)]
+            if companies:
+                domain.append(("company_id", "in", companies))
+            if self.with_context(active_test=False).sudo().search_count(domain, limit=1):
+                raise ValidationError(
+                    self.env._(
+                        "The article code %(code)s is already used by another article.",
+                        code=article.default_code,
+                    )
                 )
-            )
 
     @api.constrains("categ_id", "is_storable")
     def _check_bhima_group_accounts(self):

@@ -1,3 +1,7 @@
+from datetime import datetime, time
+
+import pytz
+
 from odoo import api, fields, models
 
 
@@ -79,6 +83,28 @@ class ResCompany(models.Model):
         "CHECK(bhima_expiry_alert_days >= 0)",
         "The expiry alert horizon cannot be negative.",
     )
+
+    # ------------------------------------------------------------------
+    # Days in the company's time zone: expiration dates and movement dates
+    # ------------------------------------------------------------------
+
+    def _bhima_tz(self):
+        """The company's time zone (its partner's), else the user's, else UTC."""
+        tz_name = (self[:1].sudo().partner_id.tz if self else False) or self.env.user.tz or "UTC"
+        return pytz.timezone(tz_name)
+
+    def _bhima_date(self, moment=None):
+        """The day of ``moment`` (a UTC datetime, default now) in the company's time zone."""
+        moment = fields.Datetime.to_datetime(moment) or fields.Datetime.now()
+        return pytz.utc.localize(moment).astimezone(self._bhima_tz()).date()
+
+    def _bhima_end_of_day(self, day):
+        """The last second of ``day`` in the company's time zone, as a UTC datetime:
+        what a lot's expiration date is stored as (usable through that day)."""
+        local = self._bhima_tz().localize(
+            datetime.combine(fields.Date.to_date(day), time(23, 59, 59))
+        )
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _bhima_activate_transit_locations(self):

@@ -3,14 +3,21 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class StockMove(models.Model):
     _name = "stock.move"
-    _inherit = ["bhima.depot.guard.mixin", "stock.move"]
+    _inherit = ["bhima.depot.guard.mixin", "bhima.protected.mixin", "stock.move"]
+    _bhima_protected_fields = (
+        "bhima_flux_id",
+        "bhima_movement_id",
+        "bhima_fixed_value",
+        "bhima_origin_move_id",
+    )
 
     bhima_flux_id = fields.Many2one(
-        "bhima.stock.flux", string="Flux", index="btree_not_null", readonly=True
+        "bhima.stock.flux", string="Flux", index="btree_not_null", readonly=True, copy=False
     )
     bhima_movement_id = fields.Many2one(
         "bhima.stock.movement",
@@ -19,15 +26,21 @@ class StockMove(models.Model):
         readonly=True,
         copy=False,
     )
-    bhima_unit_cost = fields.Float(
-        string="Entry Unit Cost",
-        digits="Product Price",
+    bhima_fixed_value = fields.Float(
+        string="Fixed Value",
         readonly=True,
-        help="Cost of one unit entered by a BHIMA entry; its value is this cost times the quantity.",
+        copy=False,
+        help="The value a BHIMA move moves at when its movement fixes it: an entry's cost "
+        "times its quantity, or the share of the move it reverses or returns.",
     )
-    bhima_forced_cost = fields.Boolean(
+    bhima_origin_move_id = fields.Many2one(
+        "stock.move",
+        string="Reverses or Returns",
+        index="btree_not_null",
         readonly=True,
-        help="The move reverses or returns another one: it moves at that move's unit cost.",
+        copy=False,
+        help="The move this one reverses or returns: it moves at that move's value, "
+        "and the parts of a move add up to it to the cent.",
     )
     bhima_comment = fields.Text(
         string="Comment",
@@ -76,7 +89,8 @@ class StockMove(models.Model):
         moves = self.filtered(lambda m: m.state not in ("done", "cancel"))
         depots = (moves.location_id | moves.location_dest_id).sudo().warehouse_id.with_env(self.env)
         depots._bhima_check_open()
-        depots._bhima_check_user_can_move()
+        if self.env["stock.warehouse"]._bhima_user_moves_by_hand():
+            depots._bhima_check_user_can_move()
         for depot, kind in {pair for move in moves for pair in move._bhima_movement_kinds()}:
             depot._bhima_check_allows(kind)
         for move in moves:
@@ -120,51 +134,228 @@ class StockMove(models.Model):
         return super()._should_bypass_reservation(forced_location)
 
     # ------------------------------------------------------------------
-    # Valuation: an entry is valued at its unit cost
+    # Valuation
     # ------------------------------------------------------------------
 
     def _set_value(self, correction_quantity=None):
-        """A move that reverses or returns another leaves at that move's cost."""
-        forced = self.filtered(lambda m: m.bhima_forced_cost and not m._is_in() and m._is_out())
-        result = super(StockMove, self - forced)._set_value(correction_quantity=correction_quantity)
-        for move in forced:
-            move.value = move.bhima_unit_cost * move._get_valued_qty()
+        """BHIMA exits are valued at their movement's date (average cost or FIFO
+        of that date); a move whose value its movement fixed (an entry, a
+        reversal, a return) moves at that value."""
+        bhima_out = self.filtered(
+            lambda m: m.bhima_movement_id and m.state != "done" and not m._is_in() and m._is_out()
+        )
+        if correction_quantity or not bhima_out:
+            return super()._set_value(correction_quantity=correction_quantity)
+        result = super(StockMove, self - bhima_out)._set_value()
+        bhima_out._bhima_set_out_values()
         return result
+
+    def _bhima_set_out_values(self):
+        fixed = self.filtered("bhima_origin_move_id")
+        for move in fixed:
+            move.value = move.bhima_fixed_value
+        later = (self - fixed)._bhima_products_moved_after()
+        for (product, company, date), moves in (
+            (self - fixed).grouped(lambda m: (m.product_id, m.company_id, m.date)).items()
+        ):
+            product = product.with_company(company)
+            at_date = date if product in later else None
+            if product.cost_method == "fifo":
+                processed = 0.0
+                for move in moves:
+                    quantity = move._get_valued_qty()
+                    move.value = product.with_context(
+                        fifo_qty_already_processed=processed
+                    )._run_fifo(quantity, at_date=at_date)
+                    processed += quantity
+            elif product.cost_method == "average":
+                moves._bhima_set_average_values(product, at_date)
+            else:
+                for move in moves:
+                    move.value = product.standard_price * move._get_valued_qty()
+
+    def _bhima_set_average_values(self, product, at_date):
+        """Average cost: the exact average of the movement's date (value left over
+        quantity left, not the cost rounded to the price precision: a tablet of a
+        box of 1000 at 4.00 is worth 0.004). An exit that takes everything left
+        takes the whole value left, so that no rounding residue stays in a stock
+        of zero."""
+        currency = self.company_id.currency_id
+        uom = product.uom_id
+        on_hand, value_left, average = product._bhima_avco_state(at_date)
+        for move in self:
+            quantity = move._get_valued_qty()
+            if uom.compare(on_hand, 0) > 0 and uom.compare(quantity, on_hand) >= 0:
+                value = value_left + (quantity - on_hand) * average
+            elif uom.compare(on_hand, 0) > 0:
+                value = value_left * quantity / on_hand
+            else:
+                value = average * quantity
+            move.value = currency.round(value)
+            on_hand -= quantity
+            value_left -= move.value
+
+    def _bhima_products_moved_after(self):
+        """The products of ``self`` with valued moves dated after these moves
+        (``self`` is then back-dated for them)."""
+        if not self:
+            return self.env["product.product"]
+        self.env["stock.move"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT m.product_id
+                  FROM stock_move m
+                  JOIN (SELECT unnest(%(products)s) AS product_id, unnest(%(dates)s) AS date,
+                               unnest(%(companies)s) AS company_id) todo
+                    ON todo.product_id = m.product_id AND todo.company_id = m.company_id
+                 WHERE m.state = 'done' AND (m.is_in OR m.is_out) AND m.date > todo.date
+                """,
+                products=self.product_id.ids and [m.product_id.id for m in self],
+                dates=[m.date for m in self],
+                companies=[m.company_id.id for m in self],
+            )
+        )
+        return self.env["product.product"].browse(row[0] for row in rows)
 
     def _get_value_from_quotation(self, quantity, at_date=None):
         if not (self.bhima_movement_id and self._is_in()):
             return super()._get_value_from_quotation(quantity, at_date)
-        value = self.bhima_unit_cost * quantity
+        valued = self._get_valued_qty()
+        value = self.bhima_fixed_value
+        if valued and self.product_id.uom_id.compare(quantity, valued) < 0:
+            value = value * quantity / valued
         return {
             "value": value,
             "quantity": quantity,
             "description": self.env._(
                 "%(value)s for %(quantity)s %(unit)s entered by %(movement)s",
                 value=self.company_currency_id.format(value),
-                quantity=quantity,
+                quantity=self.product_id.uom_id._bhima_format(quantity),
                 unit=self.product_id.uom_id.name,
                 movement=self.bhima_movement_id.display_name,
             ),
         }
 
     def _bhima_backdate(self, date):
-        """Date done moves at the movement's date (they are done now), then
-        recompute the average cost with the moves in their date order. A date
-        within the last minute is now."""
+        """Date done moves at their movement's date (Odoo dates them now), then
+        recompute the costs with the moves in their date order. Under FIFO, the
+        exits dated after a back-dated movement may take other units: their values
+        are corrected and the difference posted."""
         if not self or not date or fields.Datetime.now() - date < timedelta(minutes=1):
             return
-        self.write({"date": date})
-        self.move_line_ids.write({"date": date})
-        self.filtered(lambda m: m.is_in).product_id._update_standard_price()
+        later = self._bhima_products_moved_after_date(date)
+        self.sudo().write({"date": date})
+        self.move_line_ids.sudo().write({"date": date})
+        if not later:
+            return
+        later._update_standard_price()
+        fifo = later.filtered(lambda p: p.cost_method == "fifo")
+        if fifo:
+            self._bhima_fifo_revalue(fifo, date)
+
+    def _bhima_products_moved_after_date(self, date):
+        """The products of ``self`` with other valued moves dated after ``date``."""
+        self.env["stock.move"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT product_id FROM stock_move
+                 WHERE product_id = ANY(%(products)s) AND company_id = %(company)s
+                   AND state = 'done' AND (is_in OR is_out) AND date > %(date)s
+                   AND id <> ALL(%(ids)s)
+                """,
+                products=self.product_id.ids,
+                company=self.company_id[:1].id,
+                date=date,
+                ids=self.ids,
+            )
+        )
+        return self.env["product.product"].browse(row[0] for row in rows)
+
+    def _bhima_fifo_revalue(self, products, date):
+        """Replay the FIFO layers of ``products`` and correct the value of the
+        exits dated from ``date`` that now take other units; post the
+        differences (real-time valuation) on the stock and expense accounts,
+        dated at ``date``: one entry for the movements, one per commercial
+        document whose movements changed (it is part of what keeps that
+        document's stock account right)."""
+        company = self.company_id[:1]
+        Move = self.env["stock.move"].sudo()
+        differences = defaultdict(lambda: defaultdict(float))
+        for product in products.with_company(company):
+            _layers, out_values = product._bhima_fifo_layers(company=company)
+            outs = Move.browse(list(out_values)).filtered(lambda m: m.date >= date)
+            for move in outs:
+                value = company.currency_id.round(out_values[move.id])
+                if company.currency_id.compare_amounts(value, move.value) == 0:
+                    continue
+                document = move.bhima_movement_id.account_move_id
+                differences[document][product] += value - move.value
+                move.value = value
+        for document, amounts in differences.items():
+            self._bhima_post_revaluation(amounts, date, document)
+
+    def _bhima_post_revaluation(self, differences, date, document):
+        """Post ``{product: more value taken out of stock}`` on the products'
+        stock and expense accounts (real-time valuation only)."""
+        company = self.company_id[:1]
+        vals = []
+        for product, amount in differences.items():
+            product = product.with_company(company)
+            if company.currency_id.is_zero(amount) or product.valuation != "real_time":
+                continue
+            accounts = product.product_tmpl_id.get_product_accounts()
+            stock, expense = accounts["stock_valuation"], accounts["expense"]
+            if not stock or not expense:
+                continue
+            name = self.env._(
+                "%(article)s: exits revalued after a back-dated movement", article=product.name
+            )
+            debit, credit = (expense, stock) if amount > 0 else (stock, expense)
+            vals += [
+                {
+                    "account_id": debit.id,
+                    "name": name,
+                    "debit": abs(amount),
+                    "credit": 0,
+                    "product_id": product.id,
+                },
+                {
+                    "account_id": credit.id,
+                    "name": name,
+                    "debit": 0,
+                    "credit": abs(amount),
+                    "product_id": product.id,
+                },
+            ]
+        if vals:
+            entry = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "journal_id": company.account_stock_journal_id.id,
+                        "date": company._bhima_date(date),
+                        "ref": self.env._(
+                            "FIFO revaluation after %(movement)s",
+                            movement=self.bhima_movement_id[:1].name or "",
+                        ),
+                        "bhima_stock_document_id": document.id,
+                        "line_ids": [Command.create(v) for v in vals],
+                    }
+                )
+            )
+            entry._post()
 
     # ------------------------------------------------------------------
     # Accounting through the inventory group's accounts
     # ------------------------------------------------------------------
 
     def _create_account_move(self):
-        """One journal entry per BHIMA movement, with one line per account and
-        side (BHIMA aggregates its stock vouchers the same way); the products and
-        quantities stay on the movement's lines."""
+        """One journal entry per BHIMA movement (BHIMA posts one voucher per
+        document), with one line per account, article and side: the stock
+        account can be read per article against its valuation."""
         bhima_moves = self.filtered("bhima_movement_id")
         account_moves = super(StockMove, self - bhima_moves)._create_account_move()
         for movement, moves in bhima_moves.grouped("bhima_movement_id").items():
@@ -175,24 +366,14 @@ class StockMove(models.Model):
                     continue
                 linked |= move
                 for vals in move._get_account_move_line_vals():
-                    key = (vals["account_id"], vals.get("partner_id"), bool(vals["debit"]))
-                    total = totals.setdefault(
-                        key,
-                        {
-                            "account_id": vals["account_id"],
-                            "partner_id": vals.get("partner_id"),
-                            "name": movement.name,
-                            "debit": 0.0,
-                            "credit": 0.0,
-                        },
-                    )
-                    total["debit"] += vals["debit"]
-                    total["credit"] += vals["credit"]
-            lines = [
-                vals
-                for vals in totals.values()
-                if not movement.currency_id.is_zero(vals["debit"] - vals["credit"])
-            ]
+                    key = (vals["account_id"], vals.get("partner_id"), vals.get("product_id"))
+                    total = totals.setdefault(key, dict(vals, debit=0.0, credit=0.0))
+                    total["debit"] += vals["debit"] - vals["credit"]
+            lines = []
+            for vals in totals.values():
+                balance = movement.currency_id.round(vals["debit"])
+                if not movement.currency_id.is_zero(balance):
+                    lines.append(dict(vals, debit=max(balance, 0.0), credit=max(-balance, 0.0)))
             if not lines:
                 continue
             account_move = (
@@ -243,7 +424,7 @@ class StockMove(models.Model):
                 )
             )
         value = self._get_aml_value()
-        name = f"{self.reference} - {product.name}"
+        name = f"{self.bhima_movement_id.name or self.reference} - {product.name}"
         if self.is_out:
             debit, credit = expense, stock
         else:

@@ -144,6 +144,17 @@ class StockWarehouse(models.Model):
     def _bhima_user_is_unrestricted(self):
         return self.env.su or self.env.user.has_group("bhima_stock.bhima_stock_group_manager")
 
+    @api.model
+    def _bhima_user_moves_by_hand(self):
+        """Whether the depot permission applies to what the current user does to
+        stock records: it applies to stock users (Inventory, BHIMA) moving stock by
+        hand, not to the standard flows Odoo runs for users of other apps (a buyer
+        confirming an order, a salesperson, an accountant, a cashier). BHIMA
+        movements and commercial documents that move stock always check it."""
+        return not self._bhima_user_is_unrestricted() and self.env.user.has_group(
+            "stock.group_stock_user"
+        )
+
     def _bhima_check_user_can_move(self):
         """Raise unless the current user manages every depot of ``self``."""
         if self._bhima_user_is_unrestricted():
@@ -205,33 +216,78 @@ class StockWarehouse(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # Stock of a depot at a date
+    # The stock of a depot: what lies in the internal locations under its
+    # stock location. Lot choice, negative checks, previews, registers and
+    # reports all count it this way, and movements take it from there.
     # ------------------------------------------------------------------
+
+    def _bhima_stock_location_sql(self, alias):
+        """SQL condition: the location ``alias`` holds stock of this depot."""
+        self.ensure_one()
+        return SQL(
+            "(%(usage)s = 'internal' AND %(path)s LIKE %(prefix)s)",
+            usage=SQL.identifier(alias, "usage"),
+            path=SQL.identifier(alias, "parent_path"),
+            prefix=f"{self.sudo().lot_stock_id.parent_path}%",
+        )
+
+    def _bhima_quant_domain(self):
+        """Domain of the quants that make the depot's stock."""
+        self.ensure_one()
+        return [
+            ("location_id", "child_of", self.sudo().lot_stock_id.id),
+            ("location_id.usage", "=", "internal"),
+        ]
+
+    def _bhima_lock_quants(self, products):
+        """Lock the depot's quants of ``products`` until the end of the
+        transaction and return them as ``[(product id, lot id or None, location
+        id, quantity)]``: a validation that checks the stock reads it under lock,
+        so that two validations at once never both take the same units (the
+        second one waits, then is retried by Odoo and sees the first)."""
+        self.ensure_one()
+        if not products:
+            return []
+        self.env["stock.quant"].flush_model()
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT q.product_id, q.lot_id, q.location_id, q.quantity
+                  FROM stock_quant q
+                  JOIN stock_location loc ON loc.id = q.location_id
+                 WHERE q.product_id = ANY(%(products)s) AND %(in_depot)s
+              ORDER BY q.id
+                   FOR NO KEY UPDATE OF q
+                """,
+                products=list(products.ids),
+                in_depot=self._bhima_stock_location_sql("loc"),
+            )
+        )
 
     def _bhima_lot_balances(self, product_ids, lot_ids, date):
         """Stock of the depot per (product id, lot id or None), from the done
-        move lines: ``{key: (balance at date, lowest balance after date or None)}``.
+        move lines: ``{key: (balance at date, lowest balance after date or None)}``
+        (``lot_ids`` None: every lot).
         One query; the lowest later balance tells whether a back-dated exit would
         make a later balance negative."""
         self.ensure_one()
         if not product_ids:
             return {}
+        self.env["stock.move.line"].flush_model()
         rows = self.env.execute_query(
             SQL(
                 """
                 WITH deltas AS (
                     SELECT sml.product_id, sml.lot_id, sml.date,
-                           SUM(CASE WHEN dest.warehouse_id = %(depot)s AND dest.usage = 'internal'
-                                    THEN sml.quantity_product_uom ELSE 0 END
-                             - CASE WHEN src.warehouse_id = %(depot)s AND src.usage = 'internal'
-                                    THEN sml.quantity_product_uom ELSE 0 END) AS delta
+                           SUM(CASE WHEN %(dest_in)s THEN sml.quantity_product_uom ELSE 0 END
+                             - CASE WHEN %(src_in)s THEN sml.quantity_product_uom ELSE 0 END) AS delta
                       FROM stock_move_line sml
                       JOIN stock_location src ON src.id = sml.location_id
                       JOIN stock_location dest ON dest.id = sml.location_dest_id
                      WHERE sml.state = 'done'
                        AND sml.product_id = ANY(%(products)s)
-                       AND (sml.lot_id = ANY(%(lots)s) OR sml.lot_id IS NULL)
-                       AND (src.warehouse_id = %(depot)s OR dest.warehouse_id = %(depot)s)
+                       AND (%(lots)s::int[] IS NULL OR sml.lot_id = ANY(%(lots)s) OR sml.lot_id IS NULL)
+                       AND (%(src_in)s OR %(dest_in)s)
                   GROUP BY sml.product_id, sml.lot_id, sml.date
                 ), running AS (
                     SELECT product_id, lot_id, date,
@@ -244,36 +300,58 @@ class StockWarehouse(models.Model):
                   FROM running
               GROUP BY product_id, lot_id
                 """,
-                depot=self.id,
+                src_in=self._bhima_stock_location_sql("src"),
+                dest_in=self._bhima_stock_location_sql("dest"),
                 products=list(product_ids),
-                lots=list(lot_ids),
+                lots=None if lot_ids is None else list(lot_ids),
                 date=date,
             )
         )
         return {(product, lot): (at_date, lowest) for product, lot, at_date, lowest in rows}
 
-    def _bhima_available_lots(self, products, day, allow_expired=False):
+    def _bhima_available_lots(self, products, day, allow_expired=False, quants=None, at_date=None):
         """{product: [(lot, quantity)]}: the lots in stock in the depot now, in
         first-expiry-first-out order (earliest expiration, then lot name);
-        expired lots only when ``allow_expired`` (losses)."""
+        expired lots only when ``allow_expired`` (losses). ``quants``: the
+        result of ``_bhima_lock_quants`` when the caller holds it. ``at_date``: a
+        back-dated exit, which may take of a lot what it held at that date and
+        still holds at every later date."""
         self.ensure_one()
-        quants = (
-            self.env["stock.quant"]
-            .sudo()
-            ._read_group(
-                [
-                    ("product_id", "in", products.ids),
-                    ("location_id", "child_of", self.view_location_id.id),
-                    ("location_id.usage", "=", "internal"),
-                    ("lot_id", "!=", False),
-                ],
-                ["product_id", "lot_id"],
-                ["quantity:sum"],
+        if at_date:
+            Product, Lot = self.env["product.product"].sudo(), self.env["stock.lot"].sudo()
+            totals = {
+                (Product.browse(product_id), Lot.browse(lot_id)): min(
+                    at_date_qty, lowest if lowest is not None else at_date_qty
+                )
+                for (product_id, lot_id), (at_date_qty, lowest) in self._bhima_lot_balances(
+                    products.ids, None, at_date
+                ).items()
+            }
+        elif quants is None:
+            groups = (
+                self.env["stock.quant"]
+                .sudo()
+                ._read_group(
+                    [("product_id", "in", products.ids), *self._bhima_quant_domain()],
+                    ["product_id", "lot_id"],
+                    ["quantity:sum"],
+                )
             )
-        )
+            totals = {(product, lot): quantity for product, lot, quantity in groups}
+        else:
+            totals = defaultdict(float)
+            for product_id, lot_id, _location_id, quantity in quants:
+                totals[(product_id, lot_id)] += quantity
+            Product, Lot = self.env["product.product"].sudo(), self.env["stock.lot"].sudo()
+            totals = {
+                (Product.browse(product_id), Lot.browse(lot_id)): quantity
+                for (product_id, lot_id), quantity in totals.items()
+            }
         result = defaultdict(list)
-        for product, lot, quantity in quants:
-            if quantity <= 0 or (not allow_expired and lot._bhima_is_expired(day)):
+        for (product, lot), quantity in totals.items():
+            if not lot or product.uom_id.compare(quantity, 0) <= 0:
+                continue
+            if not allow_expired and lot._bhima_is_expired(day):
                 continue
             result[product].append((lot, quantity))
         for lots in result.values():
@@ -327,7 +405,7 @@ class StockWarehouse(models.Model):
                 self.env._(
                     "- %(article)s: %(missing)s %(unit)s missing",
                     article=product.display_name,
-                    missing=product.uom_id._bhima_format_quantity(quantity),
+                    missing=product.uom_id._bhima_format(quantity),
                     unit=product.uom_id.name,
                 )
                 for _index, product, quantity in shortages

@@ -52,12 +52,8 @@ class UomUom(models.Model):
                 )
         return super().write(vals)
 
-    def _bhima_format_quantity(self, quantity):
-        """``quantity`` written in the user's language, with at least one decimal
-        and at most the precision of quantities: 4 600,0 in French, 4,600.0 in
-        English, 12,25 for 12.25."""
+    def _bhima_format(self, quantity):
+        """``quantity`` of this unit written in the user's language (4 600,00 in
+        French), for messages."""
         digits = self.env["decimal.precision"].precision_get("Product Unit")
-        shown = 1
-        while shown < digits and round(quantity, shown) != round(quantity, digits):
-            shown += 1
-        return formatLang(self.env, quantity, digits=shown)
+        return formatLang(self.env, quantity, digits=digits)

@@ -10,6 +10,9 @@ from . import test_rpc_depots
 from . import test_rpc_inventory
 from . import test_rpc_movements
 from . import test_tours
+from . import test_ledger_integrity
+from . import test_ledger_random
+from . import test_ledger_concurrency
 from . import test_registers
 from . import test_lot_register
 from . import test_stock_sheet

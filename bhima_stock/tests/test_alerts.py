@@ -109,7 +109,7 @@ class TestAlertsAndDashboard(BhimaRegisterCommon):
         security = self._alerts(kind="security", state="open")
         self.assertEqual(security.product_id, self.product)
         self.assertEqual(security.quantity, 10)
-        self.assertIn("10.0 left", security.activity_ids[0].summary)
+        self.assertIn("10.00 left", security.activity_ids[0].summary)
 
     def test_expired_lot_alert(self):
         with self._frozen(NOW + timedelta(days=31)):

@@ -26,7 +26,7 @@ class TestDailyScreens(BhimaMovementCommon):
         lots = self.article.bhima_lot_register_ids
         row = lots.filtered(lambda r: r.lot_id == lot)
         self.assertEqual((row.depot_id, row.quantity), (self.depot_a, 1882))
-        self.assertEqual(row.expiration_date, lot.expiration_date.date())
+        self.assertEqual(row.expiration_date, lot._bhima_expiration_day())
         # "On Hand" opens the stock per depot and lot, not one warehouse's forecast
         action = self.article.action_product_tmpl_forecast_report()
         self.assertEqual(action["res_model"], "bhima.stock.lot.register")
@@ -90,7 +90,7 @@ class TestDailyScreens(BhimaMovementCommon):
         )
         with wizard.line_ids.edit(0) as line:
             line.quantity = 9
-        with self.assertRaisesRegex(UserError, "receive between 0 and 1.0"):
+        with self.assertRaisesRegex(UserError, "receive between 0 and 1.00"):
             wizard.save().action_confirm()
 
     def test_movement_register_signed_quantities_and_reversals(self):
@@ -118,13 +118,12 @@ class TestDailyScreens(BhimaMovementCommon):
     def test_quantities_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         unit = self.product.uom_id
-        self.assertEqual(unit._bhima_format_quantity(4600), "4,600.0")
-        self.assertEqual(unit.with_context(lang="fr_FR")._bhima_format_quantity(4600), "4\xa0600,0")
-        self.assertEqual(unit.with_context(lang="fr_FR")._bhima_format_quantity(12.25), "12,25")
+        self.assertEqual(unit._bhima_format(4600), "4,600.00")
+        self.assertEqual(unit.with_context(lang="fr_FR")._bhima_format(4600), "4\xa0600,00")
         self._purchase(self.depot_a, "FR-1", 5, 2)
         french = self.pharmacist
         french.lang = "fr_FR"
-        with self.assertRaisesRegex(UserError, "4\xa0600,0"):
+        with self.assertRaisesRegex(UserError, "4\xa0600,00"):
             self._movement(
                 9, self.depot_a, [{"quantity": 4605}], partner_id=self.patient.id,
                 env=self.env(user=french, context={"lang": "fr_FR"}),

@@ -336,7 +336,7 @@ class TestExits(BhimaMovementCommon):
         ):
             self._movement(9, self.depot_a, [{"quantity": 21}], partner_id=self.patient.id)
         with self.assertRaisesRegex(
-            UserError, r"negative in the depot .*\n- .*lot FE-A: 7.0 requested, 5.0 available"
+            UserError, r"negative in the depot .*\n- .*lot FE-A: 7.00 requested, 5.00 available"
         ):
             self._movement(
                 10,
@@ -375,7 +375,7 @@ class TestExits(BhimaMovementCommon):
         self._movement(
             9, self.depot_b, [{"lot": old_lot, "quantity": 8}], partner_id=self.patient.id
         )
-        with self.assertRaisesRegex(UserError, r"lot BD-2: 5.0 requested, 2.0 available"):
+        with self.assertRaisesRegex(UserError, r"lot BD-2: 5.00 requested, 2.00 available"):
             self._movement(
                 9,
                 self.depot_b,
@@ -507,7 +507,7 @@ class TestTransfers(BhimaMovementCommon):
         self.assertEqual(self._stock(self.depot_b), 4)
         self.assertEqual(self._transit(), 2)
         with self.assertRaisesRegex(
-            UserError, r"did not send 3.0 .* still to receive \(2.0 left\)"
+            UserError, r"did not send 3.00 .* still to receive \(2.00 left\)"
         ):
             transfer.action_receive({self.lot.id: 3})
         transfer.action_receive()

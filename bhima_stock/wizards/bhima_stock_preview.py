@@ -18,23 +18,38 @@ class BhimaStockPreview(models.TransientModel):
         document = self.move_id
         plan = document._bhima_stock_plan()
         rows, balance, errors = [], {}, False
-        Quant = self.env["stock.quant"].sudo()
+        Quant = self.env["stock.quant"]
+        depots = self.env["stock.warehouse"].concat(
+            *(a.get("depot") or item["depot"] for item in plan for a in item["allocations"])
+        )
+        visible = self.env["stock.warehouse"].search([("id", "in", depots.ids)])
         for item in plan:
             line = item["line"]
             if not line.product_id:
                 continue
             product = line.product_id
+            hidden = {a.get("depot") or item["depot"] for a in item["allocations"]} - set(visible)
+            if hidden:
+                errors = True
+                rows.append(
+                    {
+                        "invoice_line_id": line.id,
+                        "product_id": product.id,
+                        "note": self.env._(
+                            "You may not see the stock of the depot %(depot)s.",
+                            depot=", ".join(d.sudo().display_name for d in hidden),
+                        ),
+                        "is_error": True,
+                    }
+                )
+                continue
             entry = document.move_type in ("out_refund", "in_invoice", "in_receipt")
             for allocation in item["allocations"]:
                 depot = allocation.get("depot") or item["depot"]
                 lot = allocation.get("lot") or self.env["stock.lot"]
                 key = (depot, product, lot)
                 if key not in balance:
-                    domain = [
-                        ("product_id", "=", product.id),
-                        ("location_id", "child_of", depot.view_location_id.id),
-                        ("location_id.usage", "=", "internal"),
-                    ]
+                    domain = [("product_id", "=", product.id), *depot._bhima_quant_domain()]
                     if lot:
                         domain.append(("lot_id", "=", lot.id))
                     balance[key] = (

@@ -66,9 +66,7 @@ class BhimaStockReceive(models.TransientModel):
                         "Lot %(lot)s of %(article)s: receive between 0 and %(remaining)s.",
                         lot=line.lot_id.name or "-",
                         article=line.product_id.display_name,
-                        remaining=line.product_id.uom_id._bhima_format_quantity(
-                            line.quantity_remaining
-                        ),
+                        remaining=line.product_id.uom_id._bhima_format(line.quantity_remaining),
                     )
                 )
         if not any(line.quantity for line in self.line_ids):

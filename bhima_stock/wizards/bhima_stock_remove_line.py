@@ -39,11 +39,7 @@ class BhimaStockRemoveLine(models.TransientModel):
     def _stock_lines(self):
         """[(lot, quantity)] in stock in the depot now."""
         self.ensure_one()
-        domain = [
-            ("product_id", "=", self.product_id.id),
-            ("location_id", "child_of", self.depot_id.view_location_id.id),
-            ("location_id.usage", "=", "internal"),
-        ]
+        domain = [("product_id", "=", self.product_id.id), *self.depot_id._bhima_quant_domain()]
         if self.lot_id:
             domain.append(("lot_id", "=", self.lot_id.id))
         groups = self.env["stock.quant"]._read_group(domain, ["lot_id"], ["quantity:sum"])

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 
 class AccountMove(models.Model):
@@ -17,14 +17,20 @@ class AccountMove(models.Model):
                 lot = self.env["stock.lot"]
                 if move.product_id.tracking != "none":
                     lot = Lot.search(
-                        [("product_id", "=", move.product_id.id), ("name", "=", item["lot_name"])],
+                        [
+                            ("product_id", "=", move.product_id.id),
+                            ("name", "=", item["lot_name"]),
+                            ("company_id", "in", [move.company_id.id, False]),
+                        ],
                         limit=1,
                     ) or Lot.create(
                         {
                             "name": item["lot_name"],
                             "product_id": move.product_id.id,
                             "company_id": move.company_id.id,
-                            "expiration_date": fields.Datetime.to_datetime(item["expiration_date"])
+                            "expiration_date": move.company_id._bhima_end_of_day(
+                                item["expiration_date"]
+                            )
                             if item.get("expiration_date")
                             else False,
                         }
@@ -54,7 +60,7 @@ class AccountMove(models.Model):
                 item["notes"].append(
                     self.env._(
                         "%(quantity)s %(unit)s received by %(picking)s",
-                        quantity=quantity,
+                        quantity=move.product_id.uom_id._bhima_format(quantity),
                         unit=move.product_id.uom_id.name,
                         picking=picking.name,
                     )

@@ -21,7 +21,7 @@ class AccountMove(models.Model):
                 item["notes"].append(
                     self.env._(
                         "%(quantity)s %(unit)s delivered by %(picking)s",
-                        quantity=quantity,
+                        quantity=move.product_uom._bhima_format(quantity),
                         unit=move.product_uom.name,
                         picking=picking.name,
                     )

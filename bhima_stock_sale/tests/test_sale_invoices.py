@@ -96,8 +96,8 @@ class TestSaleInvoices(BhimaMovementCommon):
         self.assertEqual(order.order_line.qty_delivered, 10)
         self.assertFalse(invoice.bhima_movement_ids)
         body = invoice.message_ids[0].body
-        self.assertIn("4.0 Tablet already moved by", body)
-        self.assertIn("6.0 Tablet delivered by", body)
+        self.assertIn("4.00 Tablet already moved by", body)
+        self.assertIn("6.00 Tablet delivered by", body)
 
     def test_invoice_without_order_still_moves(self):
         invoice = self.env["account.move"].create(
@@ -113,3 +113,16 @@ class TestSaleInvoices(BhimaMovementCommon):
         invoice.action_post()
         self.assertEqual(invoice.bhima_movement_ids.flux_id.code, 9)
         self.assertEqual(self._stock(self.depot_a), 13)
+
+    def test_a_direct_exit_and_its_reversal_keep_the_delivered_quantity(self):
+        order = self._order(5)
+        order.picking_ids.action_cancel()
+        invoice = self._invoice(order)
+        self.assertEqual(invoice.bhima_movement_ids.flux_id.code, 9)
+        self.assertEqual(self._stock(self.depot_a), 11)
+        self.assertEqual(order.order_line.qty_delivered, 5)
+        invoice.button_draft()
+        self.assertEqual(self._stock(self.depot_a), 16)
+        self.assertEqual(order.order_line.qty_delivered, 0)
+        reversal = invoice.bhima_movement_ids.filtered("reversal_of_id")
+        self.assertTrue(all(reversal.move_ids.mapped("to_refund")))
