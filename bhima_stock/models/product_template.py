@@ -21,8 +21,7 @@ class ProductTemplate(models.Model):
     )
     bhima_consumable = fields.Boolean(
         string="Consumable",
-        help="Consumable articles are taken from a patient's invoice into an exit "
-        "to the patient.",
+        help="Consumable articles are taken from a patient's invoice into an exit to the patient.",
     )
     bhima_importance = fields.Selection(
         [("low", "Low"), ("mid", "Medium"), ("high", "High")],
