@@ -34,3 +34,9 @@ from . import bhima_stock_assignment
 from . import bhima_stock_requisition
 from . import bhima_stock_requisition_line
 from . import bhima_stock_requisition_report
+from . import bhima_stock_ledger
+from . import bhima_stock_inventory_register
+from . import bhima_stock_lot_register
+from . import bhima_stock_value_report
+from . import bhima_stock_consumption_report
+from . import bhima_stock_alert

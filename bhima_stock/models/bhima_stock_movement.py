@@ -69,6 +69,7 @@ class BhimaStockMovement(models.Model):
         index=True,
         check_company=True,
         tracking=True,
+        default=lambda self: self.env.user._bhima_default_depot(),  # issue 9
         help="The depot the stock leaves (exits) or enters (entries).",
     )
     partner_id = fields.Many2one(

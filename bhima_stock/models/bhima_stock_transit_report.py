@@ -82,3 +82,8 @@ class BhimaStockTransitReport(models.Model):
           GROUP BY transfer.id, line.product_id, line.lot_id, received.quantity, received.lost
             """
         )
+
+    def action_open_transfer(self):
+        """A row of the register opens its transfer."""
+        self.ensure_one()
+        return self.transfer_id._bhima_form_action()

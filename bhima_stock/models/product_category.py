@@ -26,8 +26,8 @@ class ProductCategory(models.Model):
     )
     track_consumption = fields.Boolean(
         default=True,
-        help="Exits of articles of this group count in the average monthly "
-        "consumption and the stock-out risk of their lots.",
+        help="The lots of this group are checked for the risk of expiring before they "
+        "are used up at the average monthly consumption.",
     )
     unique_item = fields.Boolean(
         help="Each item of this group is unique (equipment, assets): its lots are serial numbers.",

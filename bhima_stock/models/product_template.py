@@ -21,8 +21,7 @@ class ProductTemplate(models.Model):
     )
     bhima_consumable = fields.Boolean(
         string="Consumable",
-        help="Consumable articles are taken from a patient's invoice into an exit "
-        "to the patient, and count in the average monthly consumption.",
+        help="Consumable articles are taken from a patient's invoice into an exit to the patient.",
     )
     bhima_importance = fields.Selection(
         [("low", "Low"), ("mid", "Medium"), ("high", "High")],
@@ -166,3 +165,59 @@ class ProductTemplate(models.Model):
                 "default_uom_id": False,
             },
         }
+
+    # ------------------------------------------------------------------
+    # Article card: stock per depot and per lot, stock sheet (issue 9)
+    # ------------------------------------------------------------------
+
+    bhima_stock_status_ids = fields.Many2many(
+        "bhima.stock.inventory.register",
+        string="Stock per Depot",
+        compute="_compute_bhima_stock_rows",
+    )
+    bhima_lot_register_ids = fields.Many2many(
+        "bhima.stock.lot.register",
+        string="Stock per Lot",
+        compute="_compute_bhima_stock_rows",
+    )
+
+    def _compute_bhima_stock_rows(self):
+        Status = self.env["bhima.stock.inventory.register"]
+        Lots = self.env["bhima.stock.lot.register"]
+        for template in self:
+            if not template.id or not template.is_storable:
+                template.bhima_stock_status_ids = Status
+                template.bhima_lot_register_ids = Lots
+                continue
+            variants = template.product_variant_ids
+            template.bhima_stock_status_ids = Status.with_context(
+                bhima_product_ids=variants.ids
+            ).search([("product_id", "in", variants.ids)])
+            template.bhima_lot_register_ids = Lots.search(
+                [("product_id", "in", variants.ids), ("quantity", "!=", 0)]
+            )
+
+    def action_bhima_stock_sheet(self):
+        """The stock sheet of the article in the user's default depot (all depots
+        when none)."""
+        self.ensure_one()
+        return self.env["bhima.stock.sheet"]._bhima_open(
+            product=self.product_variant_id, depot=self.env.user._bhima_default_depot()
+        )
+
+    def action_bhima_open_stock(self):
+        """The article's stock per depot and lot, with expiration dates."""
+        self.ensure_one()
+        return self.env["bhima.stock.lot.register"]._bhima_action(
+            domain=[("product_tmpl_id", "=", self.id)],
+            name=self.env._("Stock of %(article)s", article=self.display_name),
+            search_default_groupby_depot=1,
+            search_default_bhima_articles=0,
+        )
+
+    def action_product_tmpl_forecast_report(self):
+        """The "On Hand" button of a BHIMA article shows its stock in every depot
+        and lot, not the forecast of one warehouse."""
+        if len(self) == 1 and self.bhima_type_id and self.is_storable:
+            return self.action_bhima_open_stock()
+        return super().action_product_tmpl_forecast_report()

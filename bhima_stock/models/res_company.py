@@ -63,6 +63,13 @@ class ResCompany(models.Model):
         string="Expired Stock Counts as Stock-out",
         help="Expired quantities are left out when computing the stock status.",
     )
+    # Registers and alerts (issue 9)
+    bhima_expiry_alert_days = fields.Integer(
+        string="Expiry Alert Horizon (days)",
+        default=90,
+        help="Lots expiring within this many days are flagged in the registers and "
+        "alerted to the depot's managers.",
+    )
 
     _bhima_settings_positive = models.Constraint(
         "CHECK(bhima_month_average_consumption > 0"
@@ -71,6 +78,10 @@ class ResCompany(models.Model):
         " AND bhima_default_min_months_security_stock > 0)",
         "The months of average consumption and of security stock must be positive; "
         "the lead time and purchase interval cannot be negative.",
+    )
+    _bhima_expiry_alert_days_positive = models.Constraint(
+        "CHECK(bhima_expiry_alert_days >= 0)",
+        "The expiry alert horizon cannot be negative.",
     )
 
     # ------------------------------------------------------------------

@@ -32,3 +32,6 @@ class ResConfigSettings(models.TransientModel):
     bhima_expired_stock_out = fields.Boolean(
         related="company_id.bhima_expired_stock_out", readonly=False
     )
+    bhima_expiry_alert_days = fields.Integer(
+        related="company_id.bhima_expiry_alert_days", readonly=False
+    )

@@ -134,3 +134,20 @@ class StockLot(models.Model):
             "book_value": max(unit_cost - depreciated, 0.0),
             "years": years,
         }
+
+    # ------------------------------------------------------------------
+    # Registers (issue 9)
+    def action_bhima_stock_sheet(self):
+        """The stock sheet of this lot in all depots."""
+        self.ensure_one()
+        return self.env["bhima.stock.sheet"]._bhima_open(product=self.product_id, lot=self)
+
+    def action_bhima_lot_register(self):
+        """This lot in the lot register (every depot where it was)."""
+        self.ensure_one()
+        return self.env["bhima.stock.lot.register"]._bhima_action(
+            domain=[("lot_id", "=", self.id)],
+            name=self.display_name,
+            bhima_lot_scope="all",
+            search_default_bhima_articles=0,
+        )

@@ -526,3 +526,52 @@ class StockMove(models.Model):
                 remaining = 0.0
             else:
                 remaining -= line.quantity
+
+    # ------------------------------------------------------------------
+    # Movement register (issue 9): signed quantities, reversals
+    # ------------------------------------------------------------------
+
+    bhima_quantity_in = fields.Float(
+        string="In",
+        digits="Product Unit",
+        compute="_compute_bhima_register",
+        help="What entered the depot, in the article's unit.",
+    )
+    bhima_quantity_out = fields.Float(
+        string="Out",
+        digits="Product Unit",
+        compute="_compute_bhima_register",
+        help="What left the depot, in the article's unit.",
+    )
+    bhima_is_reversal = fields.Boolean(
+        string="Is a Reversal",
+        compute="_compute_bhima_register",
+        help="The move reverses a BHIMA movement or returns an Odoo transfer.",
+    )
+    bhima_reversal_of_id = fields.Many2one(
+        related="bhima_movement_id.reversal_of_id", string="Reverses"
+    )
+
+    @api.depends(
+        "state", "quantity", "product_uom", "location_id", "location_dest_id", "bhima_depot_id"
+    )
+    def _compute_bhima_register(self):
+        for move in self:
+            quantity = 0.0
+            if move.state == "done" and move.product_id:
+                quantity = move.product_uom._compute_quantity(
+                    move.quantity, move.product_id.uom_id, round=False
+                )
+            depot = move.bhima_depot_id
+            enters = move.location_dest_id.warehouse_id == depot and (
+                move.location_id.warehouse_id != depot or move.location_id.usage != "internal"
+            )
+            leaves = move.location_id.warehouse_id == depot and (
+                move.location_dest_id.warehouse_id != depot
+                or move.location_dest_id.usage != "internal"
+            )
+            move.bhima_quantity_in = quantity if depot and enters and not leaves else 0.0
+            move.bhima_quantity_out = quantity if depot and leaves and not enters else 0.0
+            move.bhima_is_reversal = bool(
+                move.bhima_movement_id.reversal_of_id or move.origin_returned_move_id
+            )

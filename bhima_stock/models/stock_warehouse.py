@@ -405,7 +405,7 @@ class StockWarehouse(models.Model):
                 self.env._(
                     "- %(article)s: %(missing)s %(unit)s missing",
                     article=product.display_name,
-                    missing=quantity,
+                    missing=product.uom_id._bhima_format(quantity),
                     unit=product.uom_id.name,
                 )
                 for _index, product, quantity in shortages
@@ -480,3 +480,137 @@ class StockWarehouse(models.Model):
             )
         )
         return {(product, lot): quantity for product, lot, quantity in rows if quantity}
+
+    # ------------------------------------------------------------------
+    # Dashboard, alerts and digest (issue 9)
+    # ------------------------------------------------------------------
+
+    bhima_count_stock_out = fields.Integer(
+        string="Out of Stock", compute="_compute_bhima_dashboard"
+    )
+    bhima_count_security = fields.Integer(
+        string="Security Stock Reached", compute="_compute_bhima_dashboard"
+    )
+    bhima_count_minimum = fields.Integer(
+        string="Minimum Stock Reached", compute="_compute_bhima_dashboard"
+    )
+    bhima_count_to_order = fields.Integer(string="To Order", compute="_compute_bhima_dashboard")
+    bhima_count_expiring = fields.Integer(
+        string="Lots Expiring Soon", compute="_compute_bhima_dashboard"
+    )
+    bhima_count_expired = fields.Integer(string="Expired Lots", compute="_compute_bhima_dashboard")
+    bhima_count_at_risk = fields.Integer(
+        string="Articles with Lots at Risk", compute="_compute_bhima_dashboard"
+    )
+    bhima_count_to_receive = fields.Integer(
+        string="Transfers to Receive", compute="_compute_bhima_dashboard"
+    )
+    bhima_alerts_checked_on = fields.Date(
+        string="Alerts Checked On",
+        readonly=True,
+        copy=False,
+        help="Last day the daily stock alerts checked this depot.",
+    )
+    bhima_digest_sent_on = fields.Date(
+        string="Digest Sent On",
+        readonly=True,
+        copy=False,
+        help="Last day the weekly digest of this depot was sent.",
+    )
+
+    def _compute_bhima_dashboard(self):
+        counts = {}
+        depots = self.filtered("id")
+        if depots:
+            ledger = self.env["bhima.stock.ledger"]
+            ledger._bhima_flush()
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT r.depot_id,
+                           COUNT(*) FILTER (WHERE r.status = 'stock_out'),
+                           COUNT(*) FILTER (WHERE r.status = 'security_reached'),
+                           COUNT(*) FILTER (WHERE r.status = 'minimum_reached'),
+                           COUNT(*) FILTER (WHERE r.quantity_to_order > 0),
+                           COALESCE(SUM(r.lots_expiring_soon), 0),
+                           COALESCE(SUM(r.lots_expired), 0),
+                           COUNT(*) FILTER (WHERE r.lots_at_risk > 0)
+                      FROM (%s) r
+                  GROUP BY r.depot_id
+                    """,
+                    ledger._bhima_register_sql(depots.sudo(), ledger._bhima_today()),
+                )
+            )
+            counts = {row[0]: row[1:] for row in rows}
+            receptions = dict(
+                self.env["bhima.stock.movement"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("flux_id.code", "=", 8),
+                        ("state", "=", "done"),
+                        ("transfer_state", "in", ("in_transit", "partial")),
+                        ("dest_depot_id", "in", depots.ids),
+                    ],
+                    ["dest_depot_id"],
+                    ["__count"],
+                )
+            )
+        for depot in self:
+            values = counts.get(depot.id, (0,) * 7)
+            depot.bhima_count_stock_out = values[0]
+            depot.bhima_count_security = values[1]
+            depot.bhima_count_minimum = values[2]
+            depot.bhima_count_to_order = values[3]
+            depot.bhima_count_expiring = values[4]
+            depot.bhima_count_expired = values[5]
+            depot.bhima_count_at_risk = values[6]
+            depot.bhima_count_to_receive = receptions.get(depot, 0) if depots else 0
+
+    def action_bhima_dashboard_open(self):
+        """Open the register behind a dashboard count (``bhima_open`` in the context)."""
+        self.ensure_one()
+        what = self.env.context.get("bhima_open")
+        depots = self
+        if what in ("expiring_soon", "expired_lots", "lots"):
+            filters = {"expiring_soon": "expiring_soon", "expired_lots": "expired"}
+            extra = {f"search_default_{filters[what]}": 1} if what in filters else {}
+            return self.env["bhima.stock.lot.register"]._bhima_action(
+                depots=depots, name=self.display_name, **extra
+            )
+        if what == "to_receive":
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "bhima_stock.bhima_stock_movement_action_entry_transfer"
+            )
+            action["domain"] = [
+                ("flux_id.code", "=", 8),
+                ("state", "=", "done"),
+                ("transfer_state", "in", ("in_transit", "partial")),
+                ("dest_depot_id", "=", self.id),
+            ]
+            action["context"] = {"create": False}
+            return action
+        if what == "value":
+            return self.env["bhima.stock.value.report"]._bhima_action(depots=depots)
+        filters = {
+            "stock_out": "out_of_stock",
+            "security": "at_risk_out_stock",
+            "minimum": "minimum_reached",
+            "to_order": "require_po",
+            "at_risk": "at_risk_expiration",
+        }
+        extra = {f"search_default_{filters[what]}": 1} if what in filters else {}
+        return self.env["bhima.stock.inventory.register"]._bhima_action(
+            depots=depots, name=self.display_name, **extra
+        )
+
+    def _bhima_send_digest(self, template):
+        """The weekly digest of the depot to each of its managers, in their language."""
+        self.ensure_one()
+        for user in self.bhima_manager_all_ids.filtered(lambda u: u.active and not u.share):
+            if not user.partner_id.email:
+                continue
+            template.with_context(bhima_digest_lang=user.lang or "en_US").send_mail(
+                self.id,
+                email_values={"recipient_ids": [(6, 0, user.partner_id.ids)]},
+            )

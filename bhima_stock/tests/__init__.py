@@ -17,3 +17,9 @@ from . import test_rpc_operations
 from . import test_ledger_integrity
 from . import test_ledger_random
 from . import test_ledger_concurrency
+from . import test_registers
+from . import test_lot_register
+from . import test_stock_sheet
+from . import test_alerts
+from . import test_rpc_registers
+from . import test_daily_screens

@@ -201,6 +201,13 @@ class TestAssignments(BhimaMovementCommon):
         self.assertEqual(self.asset_lot.bhima_assignment_id, assignment)
         self.assertEqual(self.asset_lot.bhima_assigned_partner_id, self.doctor)
         self.assertEqual(assignment.user_id, self.pharmacist)
+        # the lot register shows who holds the lot
+        row = (
+            self.env["bhima.stock.lot.register"]
+            .with_context(bhima_depot_ids=self.depot_a.ids)
+            .search([("lot_id", "=", self.asset_lot.id), ("is_assigned", "=", True)])
+        )
+        self.assertEqual(row.assigned_partner_id, self.doctor)
         assignment.with_user(self.pharmacist).action_remove(note="Back to the depot")
         self.assertFalse(assignment.is_active)
         self.assertFalse(self.asset_lot.bhima_is_assigned)

@@ -59,3 +59,15 @@ class TestCountTours(BhimaMovementCommon, HttpCase):
         self.assertEqual(self._stock(self.depot_a, lot=lot_a), 2)
         self.assertEqual(self._stock(self.depot_a, lot=lot_b), 4)
         self.assertEqual(len(count.movement_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterTours(BhimaMovementCommon, HttpCase):
+    def test_register_and_stock_sheet(self):
+        self._purchase(self.depot_a, "TOUR-REG", 10, 7)
+        self._movement(9, self.depot_a, [{"quantity": 3}], partner_id=self.patient.id)
+        self.start_tour(
+            "/odoo/action-bhima_stock.bhima_stock_inventory_register_action",
+            "bhima_stock_registers",
+            login="pharmacist",
+        )

@@ -3,3 +3,8 @@ from . import bhima_stock_preview
 from . import bhima_stock_preview_line
 from . import bhima_stock_remove_line
 from . import bhima_stock_count_import
+from . import bhima_stock_sheet
+from . import bhima_stock_sheet_line
+from . import bhima_stock_report_wizard
+from . import bhima_stock_receive
+from . import bhima_stock_receive_line

@@ -21,7 +21,8 @@ class BhimaStockManualMovement(models.TransientModel):
         "stock.warehouse",
         string="Depot",
         required=True,
-        default=lambda self: self.env.user.bhima_managed_depot_ids[:1],
+        default=lambda self: self.env.user._bhima_default_depot()
+        or self.env.user.bhima_managed_depot_ids[:1],
     )
     lot_id = fields.Many2one("stock.lot", string="Lot", domain="[('product_id', '=', product_id)]")
     lot_name = fields.Char(string="New Lot")
