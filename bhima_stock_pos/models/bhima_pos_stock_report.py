@@ -14,19 +14,34 @@ class BhimaPosStockReport(models.Model):
     _rec_name = "product_id"
     _depends = {
         "bhima.pos.stock.line": [
-            "depot_id", "product_id", "active", "own_threshold", "own_alert_threshold"
+            "depot_id",
+            "product_id",
+            "active",
+            "own_threshold",
+            "own_alert_threshold",
         ],
         "stock.warehouse": ["bhima_pos_stock_point", "lot_stock_id", "company_id"],
         "stock.location": ["parent_path", "usage"],
         "stock.quant": ["quantity", "location_id", "product_id"],
         "stock.move": [
-            "value", "product_qty", "state", "date", "location_id", "location_dest_id",
-            "bhima_flux_id", "company_id", "product_id",
+            "value",
+            "product_qty",
+            "state",
+            "date",
+            "location_id",
+            "location_dest_id",
+            "bhima_flux_id",
+            "company_id",
+            "product_id",
         ],
         "product.product": ["product_tmpl_id", "standard_price"],
         "product.template": [
-            "categ_id", "uom_id", "bhima_whole_uom_id", "bhima_parts_per_unit",
-            "bhima_pos_alert_threshold", "is_storable",
+            "categ_id",
+            "uom_id",
+            "bhima_whole_uom_id",
+            "bhima_parts_per_unit",
+            "bhima_pos_alert_threshold",
+            "is_storable",
         ],
     }
 
@@ -39,9 +54,7 @@ class BhimaPosStockReport(models.Model):
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     whole_uom_id = fields.Many2one("uom.uom", string="Whole Unit", readonly=True)
     parts_per_unit = fields.Integer(readonly=True, aggregator=None)
-    quantity = fields.Float(
-        string="Quantity", digits="Product Unit", readonly=True, help="In the article's unit."
-    )
+    quantity = fields.Float(digits="Product Unit", readonly=True, help="In the article's unit.")
     units = fields.Float(
         string="Remaining (whole units)",
         digits="Product Unit",

@@ -100,6 +100,7 @@ class PosConfig(models.Model):
                 values["warehouse_id"] = point.id
             if values:
                 super(PosConfig, config).write(values)
+        return True
 
     # ------------------------------------------------------------------
     # For the till
@@ -127,9 +128,7 @@ class PosConfig(models.Model):
         """Set an article's alert threshold at the stock point, from the till."""
         point = self._bhima_pos_point()
         if not point:
-            raise UserError(
-                self.env._("%(config)s has no stock point.", config=self.display_name)
-            )
+            raise UserError(self.env._("%(config)s has no stock point.", config=self.display_name))
         if not self.env.user.has_group("point_of_sale.group_pos_user"):
             raise AccessError(self.env._("Only the users of the point of sale may do this."))
         return point._bhima_pos_set_threshold(point._bhima_pos_product(product_id), threshold)

@@ -5,7 +5,9 @@ class PosOrder(models.Model):
     _inherit = "pos.order"
 
     def _should_create_picking_real_time(self):
-        return bool(self.config_id.bhima_stock_point_id) or super()._should_create_picking_real_time()
+        return (
+            bool(self.config_id.bhima_stock_point_id) or super()._should_create_picking_real_time()
+        )
 
     def _create_order_picking(self):
         """At a stock point, the sale takes the point's stock at once. Selling at

@@ -36,6 +36,7 @@ class ProductTemplate(models.Model):
         help="How many portions (units of measure) make one whole unit.",
     )
     bhima_pos_saved_tracking = fields.Char(
+        string="Saved Lot Tracking",
         copy=False,
         help="The lot tracking the article had when its stock management was switched "
         "off at a stock point; restored when it is switched on again.",

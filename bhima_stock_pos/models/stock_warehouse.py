@@ -1,4 +1,5 @@
 import re
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -180,11 +181,15 @@ class StockWarehouse(models.Model):
             if picking_type.use_create_lots or picking_type.use_existing_lots:
                 picking_type.write({"use_create_lots": False, "use_existing_lots": False})
             if depot.bhima_pos_all_configs:
-                configs = self.env["pos.config"].sudo().search(
-                    [
-                        ("company_id", "=", depot.company_id.id),
-                        ("bhima_stock_point_id", "!=", depot.id),
-                    ]
+                configs = (
+                    self.env["pos.config"]
+                    .sudo()
+                    .search(
+                        [
+                            ("company_id", "=", depot.company_id.id),
+                            ("bhima_stock_point_id", "!=", depot.id),
+                        ]
+                    )
                 )
                 configs.write({"bhima_stock_point_id": depot.id})
         balances = self._bhima_pos_quant_totals()
@@ -273,15 +278,31 @@ class StockWarehouse(models.Model):
                 self.env._("The depot %(depot)s is not a stock point.", depot=self.display_name)
             )
 
+    def _bhima_pos_lines(self, lines, what):
+        """The lines of an RPC entry or exit: a non-empty list of dicts."""
+        if not lines:
+            raise UserError(
+                self.env._("An entry needs at least one line.")
+                if what == "entry"
+                else self.env._("An exit needs at least one line.")
+            )
+        if not isinstance(lines, (list, tuple)) or not all(
+            isinstance(line, dict) for line in lines
+        ):
+            raise UserError(
+                self.env._(
+                    'The lines must be a list of objects such as {"product_id": 42, "quantity": 3}.'
+                )
+            )
+        return lines
+
     def _bhima_pos_product(self, product_id):
         """The article of an RPC line, or a clear error."""
         if not isinstance(product_id, int) or isinstance(product_id, bool):
             raise UserError(self.env._("Each line needs the id of its article (product_id)."))
         product = self.env["product.product"].browse(product_id).exists()
         if not product:
-            raise UserError(
-                self.env._("The article %(id)s does not exist.", id=product_id)
-            )
+            raise UserError(self.env._("The article %(id)s does not exist.", id=product_id))
         return product
 
     def _bhima_pos_check_number(self, value, article, field, positive=True):
@@ -375,17 +396,20 @@ class StockWarehouse(models.Model):
         self._bhima_pos_check_point()
         if kind not in dict(ENTRY_KINDS):
             raise UserError(
-                self.env._("The kind of entry must be 'initial' or 'delivery', not %(kind)s.", kind=kind)
+                self.env._(
+                    "The kind of entry must be 'initial' or 'delivery', not %(kind)s.", kind=kind
+                )
             )
         partner = self.env["res.partner"]
         if partner_id:
+            if not isinstance(partner_id, int) or isinstance(partner_id, bool):
+                raise UserError(self.env._("The supplier must be given by its id (partner_id)."))
             partner = partner.browse(partner_id).exists()
             if not partner:
                 raise UserError(self.env._("The supplier %(id)s does not exist.", id=partner_id))
         if kind == "delivery" and not partner:
             raise UserError(self.env._("A delivery needs its supplier."))
-        if not lines:
-            raise UserError(self.env._("An entry needs at least one line."))
+        self._bhima_pos_lines(lines, "entry")
         values = []
         products = self.env["product.product"]
         for line in lines:
@@ -443,11 +467,7 @@ class StockWarehouse(models.Model):
                 "company_id": self.company_id.id,
                 "partner_id": partner.id,
                 "description": description
-                or (
-                    self.env._("Initial stock")
-                    if kind == "initial"
-                    else self.env._("Delivery")
-                ),
+                or (self.env._("Initial stock") if kind == "initial" else self.env._("Delivery")),
                 "line_ids": values,
             }
         )
@@ -474,8 +494,7 @@ class StockWarehouse(models.Model):
             )
         if reason == "other" and not comment:
             raise UserError(self.env._("Say why in a comment when the reason is 'other'."))
-        if not lines:
-            raise UserError(self.env._("An exit needs at least one line."))
+        self._bhima_pos_lines(lines, "exit")
         values = []
         for line in lines:
             product = self._bhima_pos_product(line.get("product_id"))
@@ -537,7 +556,8 @@ class StockWarehouse(models.Model):
         if date_to:
             domain.append(("date", "<=", date_to))
         if product_ids:
-            domain.append(("product_id", "in", list(product_ids)))
+            products = [self._bhima_pos_product(product_id) for product_id in product_ids]
+            domain.append(("product_id", "in", [product.id for product in products]))
         History = self.env["bhima.pos.stock.history"].sudo()
         History.invalidate_model()
         return [row._bhima_values() for row in History.search(domain, limit=limit)]
@@ -571,9 +591,7 @@ class StockWarehouse(models.Model):
                         "product_id": product.id,
                         "reason": "other",
                         "comment": comment
-                        or self.env._(
-                            "Stock line deleted at %(point)s", point=self.display_name
-                        ),
+                        or self.env._("Stock line deleted at %(point)s", point=self.display_name),
                     }
                 )
                 movement_id = wizard.action_confirm()["res_id"]

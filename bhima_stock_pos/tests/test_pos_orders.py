@@ -21,8 +21,18 @@ class TestPosOrders(BhimaPosCommon):
         cls._entry(
             "initial",
             [
-                {"product_id": cls.product.id, "quantity": 4, "unit_price": 2, "lot_name": "CAF-LATE"},
-                {"product_id": cls.product.id, "quantity": 5, "unit_price": 2, "lot_name": "CAF-EARLY"},
+                {
+                    "product_id": cls.product.id,
+                    "quantity": 4,
+                    "unit_price": 2,
+                    "lot_name": "CAF-LATE",
+                },
+                {
+                    "product_id": cls.product.id,
+                    "quantity": 5,
+                    "unit_price": 2,
+                    "lot_name": "CAF-EARLY",
+                },
             ],
         )
 
@@ -44,16 +54,16 @@ class TestPosOrders(BhimaPosCommon):
     def test_lots_first_expiry_first_out_and_refund(self):
         session = self._open_session()
         order = self._sell(session, [(self.product, 7)])
-        taken = {
-            line.lot_id.name: line.quantity for line in order.picking_ids.move_line_ids
-        }
+        taken = {line.lot_id.name: line.quantity for line in order.picking_ids.move_line_ids}
         self.assertEqual(taken, {"CAF-EARLY": 5, "CAF-LATE": 2})
         self.assertEqual(self._point_stock(self.product, self.lot_early), 0)
         self.assertEqual(self._point_stock(self.product, self.lot_late), 2)
         refund = self._sell(session, [(self.product, -3)], refund_of=order)
         self.assertEqual(refund.picking_ids.state, "done")
         back = {line.lot_id.name: line.quantity for line in refund.picking_ids.move_line_ids}
-        self.assertEqual(back, {"CAF-LATE": 2, "CAF-EARLY": 1}, "the last lots taken come back first")
+        self.assertEqual(
+            back, {"CAF-LATE": 2, "CAF-EARLY": 1}, "the last lots taken come back first"
+        )
         self.assertEqual(self._point_stock(self.product), 5)
         kinds = [row["kind"] for row in self.point.bhima_pos_history(product_ids=[self.product.id])]
         self.assertEqual(kinds[:2], ["refund", "refund"])
@@ -122,9 +132,8 @@ class TestPosOrders(BhimaPosCommon):
         water = next(row for row in rows if row["product_id"] == self.water.id)
         self.assertEqual(water["quantity"], 10)
         self.assertTrue(water["alert"], "at the threshold is an alert")
-        info = (
-            self.water.product_tmpl_id.with_user(self.cashier)
-            .get_product_info_pos(1.0, 1, self.config.id)
+        info = self.water.product_tmpl_id.with_user(self.cashier).get_product_info_pos(
+            1.0, 1, self.config.id
         )
         self.assertEqual(info["bhima_stock_point"]["quantity"], 10)
         self.config.with_user(self.cashier).bhima_pos_set_alert_threshold(self.water.id, 3)

@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -79,7 +76,9 @@ class TestStockPoints(BhimaPosCommon):
         with self.assertRaisesRegex(UserError, "needs its supplier"):
             self.point.bhima_pos_entry("delivery", [{"product_id": self.water.id, "quantity": 1}])
         delivery = self._doc(
-            self._entry("delivery", [{"product_id": self.water.id, "quantity": 12, "unit_price": 0.5}])
+            self._entry(
+                "delivery", [{"product_id": self.water.id, "quantity": 12, "unit_price": 0.5}]
+            )
         )
         self.assertEqual(delivery.flux_id.code, 1)
         self.assertEqual(delivery.partner_id, self.supplier)
@@ -91,7 +90,9 @@ class TestStockPoints(BhimaPosCommon):
 
     def test_entry_of_a_bhima_article_needs_its_expiration_date(self):
         with self.assertRaisesRegex(UserError, "needs an expiration date"):
-            self._entry("initial", [{"product_id": self.product.id, "quantity": 5, "lot_name": "X1"}])
+            self._entry(
+                "initial", [{"product_id": self.product.id, "quantity": 5, "lot_name": "X1"}]
+            )
         self._entry(
             "initial",
             [
@@ -104,7 +105,9 @@ class TestStockPoints(BhimaPosCommon):
                 }
             ],
         )
-        self.assertEqual(self._point_stock(self.product, self.env["stock.lot"].search([("name", "=", "X1")])), 5)
+        self.assertEqual(
+            self._point_stock(self.product, self.env["stock.lot"].search([("name", "=", "X1")])), 5
+        )
 
     def test_bad_entries_write_nothing(self):
         before = self._count_movements()
@@ -124,6 +127,12 @@ class TestStockPoints(BhimaPosCommon):
             self.point.bhima_pos_entry("gift", [{"product_id": self.water.id, "quantity": 1}])
         with self.assertRaisesRegex(UserError, "at least one line"):
             self.point.bhima_pos_entry("initial", [])
+        with self.assertRaisesRegex(UserError, "list of objects"):
+            self.point.bhima_pos_entry("initial", {"product_id": self.water.id, "quantity": 1})
+        with self.assertRaisesRegex(UserError, "by its id"):
+            self.point.bhima_pos_entry(
+                "delivery", [{"product_id": self.water.id, "quantity": 1}], partner_id="CAMEBU"
+            )
         # a good line and a bad one: nothing is written
         with self.assertRaises(UserError):
             self._entry(
@@ -148,11 +157,15 @@ class TestStockPoints(BhimaPosCommon):
     def test_a_depot_user_who_does_not_manage_the_point_cannot_enter(self):
         with self.assertRaises(AccessError):
             self._entry(
-                "initial", [{"product_id": self.water.id, "quantity": 1}], env=self.env(user=self.nurse)
+                "initial",
+                [{"product_id": self.water.id, "quantity": 1}],
+                env=self.env(user=self.nurse),
             )
         with self.assertRaises(AccessError):
             self._entry(
-                "initial", [{"product_id": self.water.id, "quantity": 1}], env=self.env(user=self.cashier)
+                "initial",
+                [{"product_id": self.water.id, "quantity": 1}],
+                env=self.env(user=self.cashier),
             )
         result = self._entry(
             "initial",
@@ -205,7 +218,7 @@ class TestStockPoints(BhimaPosCommon):
         action = row.action_exit()
         wizard = (
             self.env["bhima.pos.stock.exit"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"quantity": 1, "parts": 2, "reason": "corked"})
         )
         self.assertEqual(wizard.available, "2 Test Bottle of 5")
@@ -275,7 +288,9 @@ class TestStockPoints(BhimaPosCommon):
         self.assertEqual(self._point_stock(self.water), 0)
         self.assertFalse(self.point.bhima_pos_stock(product_ids=[self.water.id]))
         history = self.point.bhima_pos_history(product_ids=[self.water.id])
-        self.assertEqual([(row["kind"], row["quantity"]) for row in history], [("loss", -8), ("initial", 8)])
+        self.assertEqual(
+            [(row["kind"], row["quantity"]) for row in history], [("loss", -8), ("initial", 8)]
+        )
         # a later delivery brings it back
         self._entry("delivery", [{"product_id": self.water.id, "quantity": 2, "unit_price": 0.4}])
         self.assertEqual(self.point.bhima_pos_stock(product_ids=[self.water.id])[0]["quantity"], 2)
@@ -327,14 +342,18 @@ class TestStockPoints(BhimaPosCommon):
             if row["product_id"] == self.water.id
         )
         self.assertTrue(row["counted_at"])
-        self.assertEqual((row["counted"], row["entries"], row["sold"], row["quantity"]), (6, 5, 2, 9))
+        self.assertEqual(
+            (row["counted"], row["entries"], row["sold"], row["quantity"]), (6, 5, 2, 9)
+        )
 
     # ------------------------------------------------------------ parts per unit
 
     def test_parts_per_unit(self):
         self.assertEqual(self.wine.bhima_parts_per_unit, 5)
         self.assertEqual(self.tablets.bhima_parts_per_unit, 10)
-        result = self._entry("initial", [{"product_id": self.wine.id, "quantity": 4, "unit_price": 10}])
+        result = self._entry(
+            "initial", [{"product_id": self.wine.id, "quantity": 4, "unit_price": 10}]
+        )
         line = self._doc(result).line_ids
         self.assertEqual((line.quantity, line.unit_cost), (20, 2.0), "entered in whole units")
         self.assertEqual(self._doc(result).value_total, 40)
@@ -342,7 +361,9 @@ class TestStockPoints(BhimaPosCommon):
         self._sell(session, [(self.wine, 1)])
         self._sell(session, [(self.wine, 1)])
         row = self.point.bhima_pos_stock(product_ids=[self.wine.id])[0]
-        self.assertEqual((row["units"], row["parts"]), (3, 3), "an opened bottle with 3 glasses left")
+        self.assertEqual(
+            (row["units"], row["parts"]), (3, 3), "an opened bottle with 3 glasses left"
+        )
         self.assertEqual(row["last_purchase_price"], 10, "per bottle")
         self.assertEqual(row["total_value"], 36)
         # a blister of 10 tablets, followed by lot

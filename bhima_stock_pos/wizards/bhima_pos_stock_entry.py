@@ -29,9 +29,7 @@ class BhimaPosStockEntry(models.TransientModel):
         help="Initial stock when the stock of the point is entered for the first time, "
         "then delivery for each replenishment.",
     )
-    partner_id = fields.Many2one(
-        "res.partner", string="Supplier", help="Required for a delivery."
-    )
+    partner_id = fields.Many2one("res.partner", string="Supplier", help="Required for a delivery.")
     comment = fields.Text()
     line_ids = fields.One2many("bhima.pos.stock.entry.line", "wizard_id", string="Lines")
 

@@ -26,8 +26,8 @@ class BhimaPosStockEntryLine(models.TransientModel):
         help="Per whole unit, excluding tax.",
     )
     lot_name = fields.Char(
-        string="Lot", help="For an article followed by lot; a lot named after the point and "
-        "the day when empty."
+        string="Lot",
+        help="For an article followed by lot; a lot named after the point and the day when empty.",
     )
     expiration_date = fields.Date()
 
