@@ -167,7 +167,6 @@ class TestRpcStockPoints(RpcClientMixin, BhimaPosCommon, HttpCase):
         self.env["ir.module.module"]._load_module_terms(
             ["bhima_stock_pos"], ["fr_FR"], overwrite=True
         )
-        self.point_manager.lang = "fr_FR"
         for transport in self.TRANSPORTS:
             with self.subTest(transport=transport):
                 ok, error = self._call_method(
@@ -178,6 +177,7 @@ class TestRpcStockPoints(RpcClientMixin, BhimaPosCommon, HttpCase):
                     ids=[self.point.id],
                     reason="loss",
                     lines=[{"product_id": 987654321, "quantity": 1}],
+                    context={"lang": "fr_FR"},
                 )
                 self.assertFalse(ok)
                 self.assertIn("L'article 987654321 n'existe pas.", error)

@@ -60,3 +60,9 @@ class TestPosTours(BhimaPosCommon, HttpCase):
         self.point.bhima_pos_oversell = "block"
         self.point.bhima_pos_exit("loss", [{"product_id": self.water.id, "quantity": 9}])
         self._tour("bhima_stock_pos_block")
+
+    def test_selling_beyond_stock_warns_the_cashier(self):
+        self.point.bhima_pos_oversell = "warn"
+        self.point.bhima_pos_exit("loss", [{"product_id": self.water.id, "quantity": 9}])
+        self._tour("bhima_stock_pos_warn")
+        self.assertEqual(self._point_stock(self.water), -1, "sold beyond the stock, as allowed")

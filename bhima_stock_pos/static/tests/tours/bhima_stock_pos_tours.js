@@ -166,3 +166,22 @@ registry.category("web_tour.tours").add("bhima_stock_pos_block", {
             ...ProductScreen.selectedOrderlineHas(WATER, "1"),
         ].flat(),
 });
+
+registry.category("web_tour.tours").add("bhima_stock_pos_warn", {
+    steps: () =>
+        [
+            ...openRegister(),
+            ...ProductScreen.clickDisplayedProduct(WATER),
+            ...ProductScreen.clickDisplayedProduct(WATER),
+            {
+                content: "the second bottle is beyond the stock: the cashier is warned",
+                trigger: `.modal:contains("Beyond the stock"):contains("${WATER}")`,
+            },
+            Dialog.confirm("Sell anyway"),
+            ...ProductScreen.selectedOrderlineHas(WATER, "2"),
+            ...ProductScreen.clickPayButton(),
+            ...PaymentScreen.clickPaymentMethod("Cash"),
+            ...PaymentScreen.clickValidate(),
+            ...ReceiptScreen.isShown(),
+        ].flat(),
+});
