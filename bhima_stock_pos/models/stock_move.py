@@ -1,6 +1,10 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Set in the context by this module's code only: an RPC client cannot send it.
+_MARKING = object()
 
 
 class StockMove(models.Model):
@@ -13,6 +17,24 @@ class StockMove(models.Model):
         help="Done while the article's stock management was off: it did not change the "
         "quantities of the stock point.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any("bhima_pos_untracked" in vals for vals in vals_list):
+            self._bhima_pos_refuse_untracked()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "bhima_pos_untracked" in vals:
+            self._bhima_pos_refuse_untracked()
+        return super().write(vals)
+
+    def _bhima_pos_refuse_untracked(self):
+        """Only the code marks a move as done without stock management."""
+        if self.env.context.get("bhima_pos_marking") is not _MARKING:
+            raise UserError(
+                self.env._("Whether a stock move changed the quantities is set by Odoo only.")
+            )
 
     def _bhima_pos_points(self):
         """The stock points whose stock this move changes (0, 1 or 2)."""
@@ -34,7 +56,7 @@ class StockMove(models.Model):
         )
         untracked = at_points.filtered(lambda m: not m.product_id.is_storable)
         if untracked:
-            untracked.bhima_pos_untracked = True
+            untracked.with_context(bhima_pos_marking=_MARKING).bhima_pos_untracked = True
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         done = moves & at_points
         if done:

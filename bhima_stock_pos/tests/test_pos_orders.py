@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import BhimaPosCommon
@@ -125,6 +126,8 @@ class TestPosOrders(BhimaPosCommon):
         self.assertEqual(self._point_stock(self.water), 10, "quantities unchanged")
         row = self.point.bhima_pos_history(product_ids=[self.water.id])[0]
         self.assertEqual((row["kind"], row["tracked"]), ("sale", False))
+        with self.assertRaisesRegex(UserError, "set by Odoo only"):
+            order.picking_ids.move_ids.with_user(self.point_manager).bhima_pos_untracked = False
 
     def test_till_reads_the_stock_of_its_point(self):
         self.point.bhima_pos_set_alert_threshold(self.water.id, 10)
