@@ -93,6 +93,8 @@ class PosConfig(models.Model):
         """Pick from the stock point's PoS operation type."""
         for config in self:
             point = config.bhima_stock_point_id.sudo()
+            if not point.pos_type_id:
+                point._bhima_pos_setup()
             values = {}
             if config.picking_type_id != point.pos_type_id:
                 values["picking_type_id"] = point.pos_type_id.id

@@ -138,11 +138,17 @@ class StockWarehouse(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the points of sale are linked once the depot has its PoS operation type,
+        # which Odoo creates after the warehouse itself
+        configs = [vals.pop("bhima_pos_config_ids", None) for vals in vals_list]
         for vals in vals_list:
             if vals.get("bhima_pos_stock_point") and not vals.get("code") and vals.get("name"):
                 vals["code"] = self._bhima_pos_code(vals["name"], vals.get("company_id"))
         depots = super().create(vals_list)
         depots.filtered("bhima_pos_stock_point")._bhima_pos_setup()
+        for depot, commands in zip(depots, configs, strict=True):
+            if commands:
+                depot.bhima_pos_config_ids = commands
         return depots
 
     def write(self, vals):

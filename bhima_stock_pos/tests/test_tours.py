@@ -66,3 +66,25 @@ class TestPosTours(BhimaPosCommon, HttpCase):
         self.point.bhima_pos_exit("loss", [{"product_id": self.water.id, "quantity": 9}])
         self._tour("bhima_stock_pos_warn")
         self.assertEqual(self._point_stock(self.water), -1, "sold beyond the stock, as allowed")
+
+
+@tagged("post_install", "-at_install")
+class TestBackOfficeTours(BhimaPosCommon, HttpCase):
+    def test_create_a_stock_point_enter_and_take_out(self):
+        till = self.env["pos.config"].create(
+            {"name": "Tour Till", "payment_method_ids": [(6, 0, self.bank.ids)]}
+        )
+        self.start_tour(
+            "/odoo/action-bhima_stock_pos.stock_warehouse_action_bhima_pos",
+            "bhima_stock_pos_back_office",
+            login=self.stock_manager.login,
+        )
+        point = self.env["stock.warehouse"].search([("name", "=", "Tour Snack Bar")])
+        self.assertTrue(point.bhima_pos_stock_point)
+        self.assertEqual(till.bhima_stock_point_id, point)
+        self.assertEqual(till.picking_type_id, point.pos_type_id)
+        self.assertEqual(self._point_stock(self.water, point=point), 10)
+        loss = self.env["bhima.stock.movement"].search(
+            [("depot_id", "=", point.id), ("flux_id.code", "=", 11)]
+        )
+        self.assertEqual(loss.loss_reason, "broken")
