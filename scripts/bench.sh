@@ -7,11 +7,20 @@ set -uo pipefail
 DB=${BHIMA_BENCH_DB:-bhima_bench}
 ensure_odoo || exit 1
 ensure_postgres || exit 1
-modules=${BHIMA_BENCH_MODULES:-bhima_stock}
+# bhima_stock_pos (with point_of_sale) for bench_pos_sync.py
+modules=${BHIMA_BENCH_MODULES:-bhima_stock,bhima_stock_pos}
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'bhima_stock' AND state = 'installed'" 2>/dev/null | grep -q 1; then
     log "Creating the bench database $DB"
     odoo_cmd "$DB" -i "$modules" --stop-after-init --max-cron-threads=0 --log-level=warn || exit 1
 else
+    missing=""
+    for module in ${modules//,/ }; do
+        psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '$module' AND state = 'installed'" | grep -q 1 \
+            || missing="${missing:+$missing,}$module"
+    done
+    if [ -n "$missing" ]; then
+        odoo_cmd "$DB" -i "$missing" --stop-after-init --max-cron-threads=0 --log-level=warn || exit 1
+    fi
     odoo_cmd "$DB" -u bhima_stock --stop-after-init --max-cron-threads=0 --log-level=warn || exit 1
 fi
 status=0
