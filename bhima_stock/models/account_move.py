@@ -198,10 +198,14 @@ class AccountMove(models.Model):
         for move in self:
             company = move.company_id
             currency = company.currency_id
+            movements = move.sudo().bhima_movement_ids.filtered(lambda m: m.state == "done")
+            products = (
+                movements.line_ids.product_id | move.invoice_line_ids.product_id
+            ).with_company(company)
+            if not any(product.valuation == "real_time" for product in products):
+                continue  # periodic valuation: nothing is booked on a stock account
             moved = defaultdict(float)
-            for line in (
-                move.sudo().bhima_movement_ids.filtered(lambda m: m.state == "done").line_ids
-            ):
+            for line in movements.line_ids:
                 sign = 1 if line.movement_id.direction == "entry" else -1
                 moved[line.product_id] += sign * line.move_id.value
             booked = defaultdict(float)

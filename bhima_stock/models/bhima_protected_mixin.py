@@ -24,6 +24,13 @@ class BhimaProtectedMixin(models.AbstractModel):
         """``self`` in an environment where bhima_stock's code writes protected fields."""
         return self.with_context(bhima_internal=INTERNAL)
 
+    def _bhima_set_number(self, prefix, sequence_code):
+        """Give each record of ``self`` its reference ``<prefix>.<next number of
+        the sequence>`` (a protected ``name``)."""
+        sequence = self.env["ir.sequence"].sudo()
+        for record in self:
+            record._bhima_internal().name = f"{prefix}.{sequence.next_by_code(sequence_code)}"
+
     def _bhima_is_internal(self):
         return self.env.context.get("bhima_internal") is INTERNAL
 

@@ -77,11 +77,7 @@ class BhimaStockAggregatedConsumption(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        sequence = self.env["ir.sequence"].sudo()
-        for record in records:
-            record._bhima_internal().name = (
-                f"AGC.{sequence.next_by_code('bhima.stock.aggregated.consumption')}"
-            )
+        records._bhima_set_number("AGC", "bhima.stock.aggregated.consumption")
         return records
 
     def write(self, vals):

@@ -172,9 +172,7 @@ class BhimaStockCount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         counts = super().create(vals_list)
-        sequence = self.env["ir.sequence"].sudo()
-        for count in counts:
-            count._bhima_internal().name = f"INV.{sequence.next_by_code('bhima.stock.count')}"
+        counts._bhima_set_number("INV", "bhima.stock.count")
         return counts
 
     def write(self, vals):

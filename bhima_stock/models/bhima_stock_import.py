@@ -146,9 +146,7 @@ class BhimaStockImport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        sequence = self.env["ir.sequence"].sudo()
-        for record in records:
-            record._bhima_internal().name = f"IMP.{sequence.next_by_code('bhima.stock.import')}"
+        records._bhima_set_number("IMP", "bhima.stock.import")
         return records
 
     def write(self, vals):
@@ -504,7 +502,8 @@ class BhimaStockImport(models.Model):
         lots = self.env["stock.lot"].browse({key[2] for key in balances if key[2]})
         rows = []
         for (depot_id, product_id, lot_id), quantity in balances.items():
-            product, lot = products.browse(product_id), lots.browse(lot_id or [])
+            product = products.browse(product_id).with_prefetch(products._prefetch_ids)
+            lot = lots.browse(lot_id or []).with_prefetch(lots._prefetch_ids)
             rows.append(
                 [
                     product.default_code or "",

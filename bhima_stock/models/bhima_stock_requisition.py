@@ -156,12 +156,9 @@ class BhimaStockRequisition(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         requisitions = super().create(vals_list)
-        sequence = self.env["ir.sequence"].sudo()
         for requisition in requisitions:
             requisition._bhima_check_requester()
-            requisition._bhima_internal().name = (
-                f"SREQ.{sequence.next_by_code('bhima.stock.requisition')}"
-            )
+        requisitions._bhima_set_number("SREQ", "bhima.stock.requisition")
         return requisitions
 
     def write(self, vals):

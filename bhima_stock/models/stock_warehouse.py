@@ -309,6 +309,20 @@ class StockWarehouse(models.Model):
         )
         return {(product, lot): (at_date, lowest) for product, lot, at_date, lowest in rows}
 
+    def _bhima_browse_keys(self, quantities):
+        """``{(product id, lot id or None): quantity}`` keyed by records instead,
+        browsed together so that reading their fields takes one query per model,
+        not one per record."""
+        products = self.env["product.product"].sudo().browse({key[0] for key in quantities})
+        lots = self.env["stock.lot"].sudo().browse({key[1] for key in quantities if key[1]})
+        return {
+            (
+                products.browse(product_id).with_prefetch(products._prefetch_ids),
+                lots.browse(lot_id).with_prefetch(lots._prefetch_ids),
+            ): quantity
+            for (product_id, lot_id), quantity in quantities.items()
+        }
+
     def _bhima_available_lots(self, products, day, allow_expired=False, quants=None, at_date=None):
         """{product: [(lot, quantity)]}: the lots in stock in the depot now, in
         first-expiry-first-out order (earliest expiration, then lot name);
@@ -318,15 +332,14 @@ class StockWarehouse(models.Model):
         still holds at every later date."""
         self.ensure_one()
         if at_date:
-            Product, Lot = self.env["product.product"].sudo(), self.env["stock.lot"].sudo()
-            totals = {
-                (Product.browse(product_id), Lot.browse(lot_id)): min(
-                    at_date_qty, lowest if lowest is not None else at_date_qty
-                )
-                for (product_id, lot_id), (at_date_qty, lowest) in self._bhima_lot_balances(
-                    products.ids, None, at_date
-                ).items()
-            }
+            totals = self._bhima_browse_keys(
+                {
+                    key: min(at_date_qty, lowest if lowest is not None else at_date_qty)
+                    for key, (at_date_qty, lowest) in self._bhima_lot_balances(
+                        products.ids, None, at_date
+                    ).items()
+                }
+            )
         elif quants is None:
             groups = (
                 self.env["stock.quant"]
@@ -342,11 +355,7 @@ class StockWarehouse(models.Model):
             totals = defaultdict(float)
             for product_id, lot_id, _location_id, quantity in quants:
                 totals[(product_id, lot_id)] += quantity
-            Product, Lot = self.env["product.product"].sudo(), self.env["stock.lot"].sudo()
-            totals = {
-                (Product.browse(product_id), Lot.browse(lot_id)): quantity
-                for (product_id, lot_id), quantity in totals.items()
-            }
+            totals = self._bhima_browse_keys(totals)
         result = defaultdict(list)
         for (product, lot), quantity in totals.items():
             if not lot or product.uom_id.compare(quantity, 0) <= 0:

@@ -686,11 +686,17 @@ class StockWarehouse(models.Model):
             for product_id, date, entries, sold, exits, net in rows
         }
         result = []
-        for row in self._bhima_pos_stock_rows(alerts_only=alerts_only):
+        stock_rows = self._bhima_pos_stock_rows(alerts_only=alerts_only)
+        templates = self.env["product.template"].browse(
+            {row["product_tmpl_id"] for row in stock_rows}
+        )
+        for row in stock_rows:
             date, entries, sold, exits, net = since.get(
                 row["product_id"], (False, 0.0, 0.0, 0.0, 0.0)
             )
-            template = self.env["product.template"].browse(row["product_tmpl_id"])
+            template = templates.browse(row["product_tmpl_id"]).with_prefetch(
+                templates._prefetch_ids
+            )
             counted = row["quantity"] - net
             row.update(
                 {
