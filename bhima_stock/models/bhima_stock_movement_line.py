@@ -114,12 +114,13 @@ class BhimaStockMovementLine(models.Model):
     def _compute_allowed_uom_ids(self):
         """The units that share the article's unit reference (tablet, box of 10...)."""
         Uom = self.env["uom.uom"]
+        by_root = {}
         for line in self:
             reference = line.product_id.uom_id
             root = reference.parent_path.split("/")[0] if reference.parent_path else None
-            line.allowed_uom_ids = (
-                Uom.search([("parent_path", "=like", f"{root}/%")]) if root else reference
-            )
+            if root and root not in by_root:
+                by_root[root] = Uom.search([("parent_path", "=like", f"{root}/%")])
+            line.allowed_uom_ids = by_root[root] if root else reference
 
     @api.depends("lot_id")
     def _compute_expiration_date(self):

@@ -13,16 +13,36 @@ class BhimaStockPreview(models.TransientModel):
     line_ids = fields.One2many("bhima.stock.preview.line", "preview_id", string="Movements")
     has_errors = fields.Boolean(readonly=True)
 
+    def _bhima_on_hand(self, depots, products):
+        """``{(depot, product, lot): quantity}`` of the quants the user may read
+        in ``depots``, one query per depot; the key with an empty lot holds the
+        article's total in the depot."""
+        on_hand = {}
+        Lot = self.env["stock.lot"]
+        for depot in depots:
+            groups = self.env["stock.quant"]._read_group(
+                [("product_id", "in", products.ids), *depot._bhima_quant_domain()],
+                ["product_id", "lot_id"],
+                ["quantity:sum"],
+            )
+            for product, lot, quantity in groups:
+                on_hand[(depot, product, Lot)] = on_hand.get((depot, product, Lot), 0.0) + quantity
+                if lot:
+                    on_hand[(depot, product, lot)] = quantity
+        return on_hand
+
     def _bhima_fill(self):
         self.ensure_one()
         document = self.move_id
         plan = document._bhima_stock_plan()
         rows, balance, errors = [], {}, False
-        Quant = self.env["stock.quant"]
         depots = self.env["stock.warehouse"].concat(
             *(a.get("depot") or item["depot"] for item in plan for a in item["allocations"])
         )
         visible = self.env["stock.warehouse"].search([("id", "in", depots.ids)])
+        on_hand = self._bhima_on_hand(
+            visible, self.env["product.product"].concat(*(item["line"].product_id for item in plan))
+        )
         for item in plan:
             line = item["line"]
             if not line.product_id:
@@ -49,12 +69,7 @@ class BhimaStockPreview(models.TransientModel):
                 lot = allocation.get("lot") or self.env["stock.lot"]
                 key = (depot, product, lot)
                 if key not in balance:
-                    domain = [("product_id", "=", product.id), *depot._bhima_quant_domain()]
-                    if lot:
-                        domain.append(("lot_id", "=", lot.id))
-                    balance[key] = (
-                        sum(Quant.search(domain).mapped("quantity")) if lot or not entry else 0.0
-                    )
+                    balance[key] = on_hand.get(key, 0.0) if lot or not entry else 0.0
                 balance[key] += allocation["quantity"] if entry else -allocation["quantity"]
                 rows.append(
                     {
