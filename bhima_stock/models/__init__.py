@@ -40,3 +40,4 @@ from . import bhima_stock_lot_register
 from . import bhima_stock_value_report
 from . import bhima_stock_consumption_report
 from . import bhima_stock_alert
+from . import ir_actions_report
