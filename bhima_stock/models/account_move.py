@@ -197,7 +197,6 @@ class AccountMove(models.Model):
         moves through bhima_stock, per line)."""
         for move in self:
             company = move.company_id
-            currency = company.currency_id
             movements = move.sudo().bhima_movement_ids.filtered(lambda m: m.state == "done")
             products = (
                 movements.line_ids.product_id | move.invoice_line_ids.product_id
@@ -229,53 +228,74 @@ class AccountMove(models.Model):
                     == product.product_tmpl_id.get_product_accounts()["stock_valuation"]
                 ):
                     trued[aml.product_id] += aml.balance
-            vals = []
-            for product in set(moved) | set(booked) | set(trued):
-                product = product.with_company(company)
-                amount = currency.round(moved[product] - booked[product] - trued[product])
-                if currency.is_zero(amount) or product.valuation != "real_time":
-                    continue
-                accounts = product.product_tmpl_id.get_product_accounts()
-                stock, expense = accounts["stock_valuation"], accounts["expense"]
-                if not stock or not expense:
-                    continue
-                debit, credit = (stock, expense) if amount > 0 else (expense, stock)
-                name = self.env._(
+            self._bhima_post_stock_value(
+                company,
+                {
+                    product: moved[product] - booked[product] - trued[product]
+                    for product in set(moved) | set(booked) | set(trued)
+                },
+                fields.Date.context_today(self),
+                self.env._("Stock of %(document)s", document=move.name),
+                move,
+                lambda product, move=move: self.env._(
                     "%(article)s: stock value moved by %(document)s",
                     article=product.name,
                     document=move.name,
-                )
-                vals += [
-                    {
-                        "account_id": debit.id,
-                        "name": name,
-                        "debit": abs(amount),
-                        "credit": 0.0,
-                        "product_id": product.id,
-                    },
-                    {
-                        "account_id": credit.id,
-                        "name": name,
-                        "debit": 0.0,
-                        "credit": abs(amount),
-                        "product_id": product.id,
-                    },
-                ]
-            if vals:
-                entry = (
-                    self.env["account.move"]
-                    .sudo()
-                    .create(
-                        {
-                            "journal_id": company.account_stock_journal_id.id,
-                            "date": fields.Date.context_today(self),
-                            "ref": self.env._("Stock of %(document)s", document=move.name),
-                            "bhima_stock_document_id": move.id,
-                            "line_ids": [Command.create(v) for v in vals],
-                        }
-                    )
-                )
-                entry._post()
+                ),
+            )
+
+    @api.model
+    def _bhima_post_stock_value(self, company, amounts, date, ref, document, label):
+        """Post ``{product: value added to its stock}`` (negative: taken out) on
+        the stock and expense accounts of the real-time valued products, as one
+        entry of the stock journal linked to ``document``; ``label(product)``
+        names the lines. Returns the entry (empty when there is nothing to post)."""
+        currency = company.currency_id
+        vals = []
+        for product, amount in amounts.items():
+            product = product.with_company(company)
+            amount = currency.round(amount)
+            if currency.is_zero(amount) or product.valuation != "real_time":
+                continue
+            accounts = product.product_tmpl_id.get_product_accounts()
+            stock, expense = accounts["stock_valuation"], accounts["expense"]
+            if not stock or not expense:
+                continue
+            debit, credit = (stock, expense) if amount > 0 else (expense, stock)
+            name = label(product)
+            vals += [
+                {
+                    "account_id": debit.id,
+                    "name": name,
+                    "debit": abs(amount),
+                    "credit": 0.0,
+                    "product_id": product.id,
+                },
+                {
+                    "account_id": credit.id,
+                    "name": name,
+                    "debit": 0.0,
+                    "credit": abs(amount),
+                    "product_id": product.id,
+                },
+            ]
+        if not vals:
+            return self.browse()
+        entry = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "journal_id": company.account_stock_journal_id.id,
+                    "date": date,
+                    "ref": ref,
+                    "bhima_stock_document_id": document.id,
+                    "line_ids": [Command.create(v) for v in vals],
+                }
+            )
+        )
+        entry._post()
+        return entry
 
     def _bhima_movement_line_values(self, item, allocation):
         line = item["line"]

@@ -322,53 +322,19 @@ class StockMove(models.Model):
         """Post ``{product: more value taken out of stock}`` on the products'
         stock and expense accounts (real-time valuation only)."""
         company = self.company_id[:1]
-        vals = []
-        for product, amount in differences.items():
-            product = product.with_company(company)
-            if company.currency_id.is_zero(amount) or product.valuation != "real_time":
-                continue
-            accounts = product.product_tmpl_id.get_product_accounts()
-            stock, expense = accounts["stock_valuation"], accounts["expense"]
-            if not stock or not expense:
-                continue
-            name = self.env._(
+        self.env["account.move"]._bhima_post_stock_value(
+            company,
+            {product: -amount for product, amount in differences.items()},
+            company._bhima_date(date),
+            self.env._(
+                "FIFO revaluation after %(movement)s",
+                movement=self.bhima_movement_id[:1].name or "",
+            ),
+            document,
+            lambda product: self.env._(
                 "%(article)s: exits revalued after a back-dated movement", article=product.name
-            )
-            debit, credit = (expense, stock) if amount > 0 else (stock, expense)
-            vals += [
-                {
-                    "account_id": debit.id,
-                    "name": name,
-                    "debit": abs(amount),
-                    "credit": 0,
-                    "product_id": product.id,
-                },
-                {
-                    "account_id": credit.id,
-                    "name": name,
-                    "debit": 0,
-                    "credit": abs(amount),
-                    "product_id": product.id,
-                },
-            ]
-        if vals:
-            entry = (
-                self.env["account.move"]
-                .sudo()
-                .create(
-                    {
-                        "journal_id": company.account_stock_journal_id.id,
-                        "date": company._bhima_date(date),
-                        "ref": self.env._(
-                            "FIFO revaluation after %(movement)s",
-                            movement=self.bhima_movement_id[:1].name or "",
-                        ),
-                        "bhima_stock_document_id": document.id,
-                        "line_ids": [Command.create(v) for v in vals],
-                    }
-                )
-            )
-            entry._post()
+            ),
+        )
 
     # ------------------------------------------------------------------
     # Accounting through the inventory group's accounts
