@@ -701,7 +701,7 @@ class AccountMove(models.Model):
                 parts.append(
                     self.env._(
                         "%(quantity)s %(unit)s %(direction)s %(depot)s, lot %(lot)s (%(movement)s)",
-                        quantity=mline.quantity,
+                        quantity=mline.product_uom_id._bhima_format(mline.quantity),
                         unit=mline.product_uom_id.name,
                         direction=self.env._("out of")
                         if mline.movement_id.direction == "exit"
@@ -718,7 +718,8 @@ class AccountMove(models.Model):
                 Markup("<li>%s: %s</li>") % (line.product_id.display_name, "; ".join(parts))
             )
         if lines:
-            self.message_post(
+            # a log note: no notification to compute, nobody to notify
+            self._message_log(
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (self.env._("Stock moved by this validation:"), Markup().join(lines))
             )
