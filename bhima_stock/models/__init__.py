@@ -35,6 +35,7 @@ from . import bhima_stock_requisition
 from . import bhima_stock_requisition_line
 from . import bhima_stock_requisition_report
 from . import bhima_stock_ledger
+from . import bhima_stock_register_mixin
 from . import bhima_stock_inventory_register
 from . import bhima_stock_lot_register
 from . import bhima_stock_value_report

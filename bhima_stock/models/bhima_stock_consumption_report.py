@@ -16,20 +16,12 @@ class BhimaStockConsumptionReport(models.Model):
     twelve months up to today); pivot and graph views."""
 
     _name = "bhima.stock.consumption.report"
+    _inherit = ["bhima.stock.register.mixin"]
     _description = "BHIMA Monthly Consumption"
     _auto = False
     _order = "month desc, depot_id, product_id"
     _depends = LEDGER_DEPENDS
 
-    depot_id = fields.Many2one("stock.warehouse", string="Depot", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    product_id = fields.Many2one("product.product", string="Article", readonly=True)
-    product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
-    bhima_type_id = fields.Many2one(
-        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
-    )
-    categ_id = fields.Many2one("product.category", string="Group", readonly=True)
-    uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     month = fields.Date(readonly=True, help="First day of the month.")
     quantity_consumed = fields.Float(
         string="Consumed", digits="Product Unit", readonly=True, aggregator="sum"

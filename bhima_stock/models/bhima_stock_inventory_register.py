@@ -11,21 +11,13 @@ class BhimaStockInventoryRegister(models.Model):
     by ``bhima.stock.ledger._bhima_register_sql``."""
 
     _name = "bhima.stock.inventory.register"
+    _inherit = ["bhima.stock.register.mixin"]
     _description = "BHIMA Inventory Register"
     _auto = False
     _order = "depot_id, product_id"
     _depends = LEDGER_DEPENDS
 
-    depot_id = fields.Many2one("stock.warehouse", string="Depot", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    product_id = fields.Many2one("product.product", string="Article", readonly=True)
-    product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
-    categ_id = fields.Many2one("product.category", string="Group", readonly=True)
-    bhima_type_id = fields.Many2one(
-        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
-    )
     default_code = fields.Char(related="product_id.default_code", string="Code")
-    uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     date = fields.Date(readonly=True, help="The stock is the stock at the end of this day.")
     quantity = fields.Float(digits="Product Unit", readonly=True, aggregator="sum")
     quantity_expired = fields.Float(

@@ -25,21 +25,13 @@ class BhimaStockLotRegister(models.Model):
     "near expiration" and "at risk of stock-out" are searchable."""
 
     _name = "bhima.stock.lot.register"
+    _inherit = ["bhima.stock.register.mixin"]
     _description = "BHIMA Lot Register"
     _auto = False
     _order = "depot_id, product_id, expiration_date, lot_id"
     _depends = LEDGER_DEPENDS
 
-    depot_id = fields.Many2one("stock.warehouse", string="Depot", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    product_id = fields.Many2one("product.product", string="Article", readonly=True)
-    product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
-    categ_id = fields.Many2one("product.category", string="Group", readonly=True)
-    bhima_type_id = fields.Many2one(
-        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
-    )
     default_code = fields.Char(related="product_id.default_code", string="Code")
-    uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True)
     date = fields.Date(readonly=True, help="The stock is the stock at the end of this day.")
     entry_date = fields.Datetime(readonly=True, help="When the lot first entered the depot.")

@@ -15,21 +15,13 @@ class BhimaStockValueReport(models.Model):
     the pivot view."""
 
     _name = "bhima.stock.value.report"
+    _inherit = ["bhima.stock.register.mixin"]
     _description = "BHIMA Stock Value at a Date"
     _auto = False
     _order = "depot_id, product_id"
     _depends = LEDGER_DEPENDS
 
-    depot_id = fields.Many2one("stock.warehouse", string="Depot", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    product_id = fields.Many2one("product.product", string="Article", readonly=True)
-    product_tmpl_id = fields.Many2one("product.template", string="Article Template", readonly=True)
-    bhima_type_id = fields.Many2one(
-        related="product_tmpl_id.bhima_type_id", string="Inventory Type"
-    )
-    categ_id = fields.Many2one("product.category", string="Group", readonly=True)
-    uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     date = fields.Date(readonly=True)
     quantity = fields.Float(digits="Product Unit", readonly=True, aggregator="sum")
     unit_cost = fields.Float(digits="Product Price", readonly=True, aggregator="avg")
